@@ -1,0 +1,139 @@
+"""Settings for local work: relative URLs, so `output/` opens from any folder.
+
+publishconf.py imports everything here and adds the production overrides.
+"""
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+# Site identity -------------------------------------------------------------
+SITENAME = "bzdww"
+SITESUBTITLE = "Get answers and suggestions for various questions from here"
+AUTHOR = "Xue Hong Yan"
+# Pages link to each other relatively, so output/ works from any folder or
+# sub-path; feeds need absolute links, and locally that is `make serve`.
+SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = True
+
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "en"
+# C.UTF-8 exists on every glibc system and gives English month names, so dates
+# render the same on every machine.
+LOCALE = ("C.UTF-8", "C")
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_DATE = None
+
+# Sources --------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["essays"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "data", "extra"]
+IGNORE_FILES = [".#*", "*~", "*.swp", "README.md"]
+THEME = str(_HERE / "theme")
+THEME_STATIC_DIR = "theme"
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+# Same input, same output: file mtimes must not leak into dates.
+DEFAULT_METADATA = {}
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_CATEGORY = "misc"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+PLUGIN_PATHS = [str(_HERE / "plugins")]
+PLUGINS = ["safe_metadata", "stylesheet"]
+
+# Markdown and typography -----------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = True
+# typogrify already skips pre, code, kbd, script and math; keep formulas in
+# sample blocks literal too.
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "var"]
+SUMMARY_MAX_LENGTH = 60
+
+# Jinja: escape everything by default; rendered content is marked safe in one
+# macro (theme/templates/macros/content.html).
+JINJA_ENVIRONMENT = {
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+}
+
+# URLs: one folder with index.html per page ------------------------------------
+ARTICLE_URL = "essays/{slug}/"
+ARTICLE_SAVE_AS = "essays/{slug}/index.html"
+ARTICLE_LANG_URL = "essays/{slug}/{lang}/"
+ARTICLE_LANG_SAVE_AS = "essays/{slug}/{lang}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_LANG_URL = "drafts/{slug}/{lang}/"
+DRAFT_LANG_SAVE_AS = "drafts/{slug}/{lang}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{slug}/{lang}/"
+PAGE_LANG_SAVE_AS = "{slug}/{lang}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "authors", "notfound"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+NOTFOUND_URL = "404.html"
+NOTFOUND_SAVE_AS = "404.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+
+DEFAULT_PAGINATION = 10
+DEFAULT_ORPHANS = 2
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds: Atom and RSS, full content, for everything and for each listing -------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
+AUTHOR_FEED_RSS = "feeds/author/{slug}.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+
+# Navigation -----------------------------------------------------------------
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+MENUITEMS = [("Archives", "archives/"), ("Topics", "tags/")]
+
+# Plugins ----------------------------------------------------------------------
+STYLESHEET_MINIFY = False

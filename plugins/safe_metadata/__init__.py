@@ -1,0 +1,3 @@
+from .safe_metadata import register
+
+__all__ = ["register"]

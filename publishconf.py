@@ -1,0 +1,20 @@
+"""Production settings: pelicanconf plus absolute URLs and production output.
+
+SITEURL comes from the SITEURL environment variable (no trailing slash), so the
+same commit can be published to any host or sub-path; the default is the
+project's GitHub Pages address.
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *
+
+SITEURL = os.environ.get("SITEURL", "https://bzdww.github.io").rstrip("/")
+RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
+
+DELETE_OUTPUT_DIRECTORY = True
+STYLESHEET_MINIFY = True

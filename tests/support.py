@@ -1,0 +1,157 @@
+"""Helpers shared by the tests: building sites and reading their output."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+@dataclass
+class Build:
+    """One finished build: where its output is and what it logged."""
+
+    output: Path
+    records: list[logging.LogRecord] = field(default_factory=list)
+    returncode: int = 0
+    log: str = ""
+
+    def html_files(self):
+        return sorted(self.output.rglob("*.html"))
+
+    def page(self, url_path: str) -> BeautifulSoup:
+        return parse_html(self.file_for(url_path))
+
+    def file_for(self, url_path: str) -> Path:
+        path = self.output / url_path.lstrip("/")
+        if url_path.endswith("/") or url_path == "":
+            path = path / "index.html"
+        return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def build_in_process(settings_file: Path, output: Path, content: Path | None = None, **override):
+    """Build with Pelican in this process and keep every log record."""
+    from pelican import Pelican  # noqa: PLC0415
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    override = {"OUTPUT_PATH": str(output), **override}
+    if content is not None:
+        override["PATH"] = str(content)
+    settings = read_settings(str(settings_file), override=override)
+    handler = _Collect()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        Pelican(settings).run()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    return Build(output=output, records=handler.records)
+
+
+def build_subprocess(settings_file: Path, output: Path, *args, env=None, content=None):
+    """Build as `make` does, in a child process, and keep its exit code and log."""
+    content = content or ROOT / "content"
+    cmd = [*PELICAN, str(content), "-s", str(settings_file), "-o", str(output), *args]
+    full_env = {**os.environ, "PYTHONWARNINGS": "", **(env or {})}
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=full_env, capture_output=True, text=True, check=False, timeout=600
+    )
+    return Build(output=output, returncode=proc.returncode, log=proc.stdout + proc.stderr)
+
+
+def parse_html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def page_url_path(output: Path, html_file: Path) -> str:
+    """The URL path a file is served at, relative to the site root."""
+    rel = html_file.relative_to(output).as_posix()
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+def resolve_internal(output: Path, html_file: Path, ref: str, site_prefix: str = ""):
+    """Map an href/src to (file, fragment), or None when it leaves the site.
+
+    Relative refs resolve against the page's own folder; absolute ones count as
+    internal only under ``site_prefix`` (the production SITEURL).
+    """
+    parts = urlsplit(ref)
+    if parts.scheme in ("mailto", "tel", "data"):
+        return None
+    if parts.scheme or parts.netloc:
+        if not site_prefix or not ref.startswith(site_prefix):
+            return None
+        target = output / unquote(urlsplit(ref[len(site_prefix) :]).path).lstrip("/")
+    elif not parts.path:
+        target = html_file
+    elif parts.path.startswith("/"):
+        target = output / unquote(parts.path).lstrip("/")
+    else:
+        target = html_file.parent / unquote(parts.path)
+    target = Path(os.path.normpath(target))
+    if parts.path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def internal_refs(soup: BeautifulSoup):
+    """Every (tag, attribute, value) that points at another resource."""
+    for tag in soup.find_all(["a", "link", "img", "script", "source", "iframe", "use"]):
+        for attr in ("href", "src"):
+            value = tag.get(attr)
+            if value:
+                yield tag, attr, value
+
+
+ESSAYS = ROOT / "content" / "essays"
+
+
+def read_source(path: Path):
+    """Split a Markdown essay into (metadata with lower-case keys, body)."""
+    text = path.read_text(encoding="utf-8")
+    header, _, body = text.partition("\n\n")
+    meta = {}
+    for line in header.splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip()
+    return meta, body
+
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+
+
+def normalise_text(text: str) -> str:
+    """Compare prose regardless of typographic quotes, dashes and spacing."""
+    return " ".join(text.translate(_TYPOGRAPHIC).split())
