@@ -1,12 +1,26 @@
-"""Session-wide builds of the real site: each is built once and shared."""
+"""Session-wide builds and tools: each site is built once and shared."""
 
+import functools
+import http.server
 import logging
+import shutil
+import threading
 
 import pytest
 
-from tests.support import ESSAYS, ROOT, build_in_process, build_subprocess, read_source
+from tests.support import (
+    CHROMIUM_ARGS,
+    ESSAYS,
+    FIXTURE_CONTENT,
+    ROOT,
+    build_in_process,
+    build_subprocess,
+    read_source,
+    require_tool,
+)
 
 PRODUCTION_SITEURL = "https://example.test/bzdww"
+SEED_ESSAY = ESSAYS / "the-logic-behind-the-mutual-gold-giants.md"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +43,18 @@ def production_site(tmp_path_factory):
     return build
 
 
-SEED_ESSAY = ESSAYS / "the-logic-behind-the-mutual-gold-giants.md"
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """tests/fixtures/site built with the real settings, two essays a page."""
+    static = [p for p in ("images", "data", "extra") if (FIXTURE_CONTENT / p).is_dir()]
+    return build_in_process(
+        ROOT / "pelicanconf.py",
+        tmp_path_factory.mktemp("fixture_site"),
+        content=FIXTURE_CONTENT,
+        STATIC_PATHS=static,
+        DEFAULT_PAGINATION=2,
+        DEFAULT_ORPHANS=0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +71,63 @@ def essay_url(seed_source):
 
 def warnings_in(records):
     return [r for r in records if r.levelno >= logging.WARNING]
+
+
+# Browsers and local servers -------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def serve_folder(folder):
+    """Serve a folder on an ephemeral loopback port; returns (base_url, server)."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+@pytest.fixture(scope="session")
+def site_server(site):
+    """Base URL of the real site's output, served over HTTP."""
+    url, server = serve_folder(site.output)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fixture_site_server(fixture_site):
+    url, server = serve_folder(fixture_site.output)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    return require_tool(
+        shutil.which("chromium"), "Chromium", "apt-get install -y chromium (Debian's package)"
+    )
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page at 1280x900; tests resize it as they need."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

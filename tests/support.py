@@ -155,3 +155,30 @@ _TYPOGRAPHIC = str.maketrans(
 def normalise_text(text: str) -> str:
     """Compare prose regardless of typographic quotes, dashes and spacing."""
     return " ".join(text.translate(_TYPOGRAPHIC).split())
+
+
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "site" / "content"
+
+
+def require_tool(found, what: str, install: str):
+    """Return ``found``, or skip naming the package to install (fail under CI)."""
+    import pytest  # noqa: PLC0415
+
+    if found:
+        return found
+    message = f"{what} is not installed: {install}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI must install it in .ci/run)")
+    pytest.skip(message)
+    return None
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
