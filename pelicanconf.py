@@ -43,7 +43,31 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 PLUGIN_PATHS = [str(_HERE / "plugins")]
-PLUGINS = ["safe_metadata", "stylesheet"]
+# One plugin a line: the order is the order their signal handlers run in.
+PLUGINS = [
+    "safe_metadata",
+    "stylesheet",
+]
+
+# Every metadata key an essay or page may use. Plugins that read a key add it
+# here with a line saying what it means; anything else is an author's typo.
+METADATA_KEYS = {
+    "title": "the title, as text",
+    "date": "when it is published on this site, ISO 8601",
+    "modified": "when it last changed substantively, ISO 8601",
+    "author": "the author's name",
+    "authors": "several authors, comma-separated",
+    "category": "the section it belongs to",
+    "tags": "topics, comma-separated",
+    "summary": "one or two sentences for listings, feeds and search",
+    "slug": "the URL name",
+    "lang": "language code: en or zh",
+    "status": "published, draft or hidden",
+    "translation": "true when this file is a translation of another",
+    "template": "a page's own template (pages only)",
+    "save_as": "a page's own output path (pages only)",
+    "url": "a page's own URL (pages only)",
+}
 
 # Markdown and typography -----------------------------------------------------
 MARKDOWN = {
@@ -60,6 +84,15 @@ TYPOGRIFY = True
 # sample blocks literal too.
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "var"]
 SUMMARY_MAX_LENGTH = 60
+
+# Security: every page carries this policy in a <meta> tag (hosts that honour
+# _headers get it as a header too). No inline script or style anywhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Jinja: escape everything by default; rendered content is marked safe in one
 # macro (theme/templates/macros/content.html).

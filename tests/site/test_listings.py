@@ -135,3 +135,16 @@ def test_pages_load_no_script_and_nothing_from_other_hosts(all_pages):
             for attr in ("href", "src", "srcset"):
                 value = tag.get(attr, "")
                 assert not value.startswith(("http:", "https:", "//")), (path, tag)
+
+
+def test_every_page_declares_its_type_and_security_policy(all_pages):
+    types = set()
+    for path, page in all_pages:
+        page_type = page.body.get("data-page-type")
+        assert page_type, path
+        types.add(page_type)
+        csp = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert csp is not None and "default-src 'self'" in csp["content"], path
+        assert "unsafe-inline" not in csp["content"], path
+    assert {"index", "essay", "page", "archives", "period-archives", "not-found"} <= types
+    assert {"categories", "category", "tags", "tag", "authors", "author"} <= types
