@@ -9,13 +9,24 @@ def test_fixture_site_builds_without_warnings(fixture_site):
     assert [r.getMessage() for r in warnings_in(fixture_site.records)] == []
 
 
-def test_index_is_paginated_with_working_links(fixture_site):
-    first = fixture_site.page("")
-    second = fixture_site.page("page/2/")
-    assert len(first.select("main .card")) == 2
-    assert len(second.select("main .card")) == 1
-    assert first.select_one('.pagination a[rel="next"]') is not None
-    assert second.select_one('.pagination a[rel="prev"]') is not None
+def test_index_pages_through_every_essay_two_at_a_time(fixture_site):
+    archived = {
+        a["href"].rstrip("/").rsplit("/", 1)[-1]
+        for a in fixture_site.page("archives/").select("main .dated-list a")
+    }
+    seen, url, pages = [], "", 0
+    while url is not None:
+        page = fixture_site.page(url)
+        cards = page.select("main .card .card-title a")
+        assert 1 <= len(cards) <= 2
+        seen += [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in cards]
+        pages += 1
+        nxt = page.select_one('.pagination a[rel="next"]')
+        url = f"page/{pages + 1}/" if nxt else None
+        if nxt:
+            assert nxt["href"].rstrip("/").endswith(f"page/{pages + 1}")
+    assert pages >= 2
+    assert sorted(seen) == sorted(archived)
 
 
 def test_code_is_left_as_written_and_prose_is_typographic(fixture_site):
