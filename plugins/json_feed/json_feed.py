@@ -21,9 +21,11 @@ Links are made absolute with FEED_DOMAIN (else SITEURL), as Pelican does for
 Atom and RSS.  Attributes added: none.  Item ``image`` is the essay's
 ``social_image`` (set by the social_image plugin) when there is one.
 
-Why not a maintained plugin: none is published for Pelican 4; the older
-``pelican_json_feed`` and ``pelican-jsonfeed`` repositories write JSON Feed
-1.0 (``author``, not ``authors``), are not on PyPI and are unmaintained.
+Why not a maintained plugin: none is published on PyPI.  The two public
+repositories write JSON Feed 1.0 (``author``, not ``authors``) and are
+unmaintained: ``pelican-jsonfeed`` imports ``jinja2.Markup``, removed in
+Jinja 3.1, so it cannot load under Pelican 4.12, and ``pelican_json_feed``
+writes only the feed of every essay.
 """
 
 import json

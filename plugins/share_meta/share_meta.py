@@ -39,9 +39,10 @@ Attributes added: none; everything is computed when a page is rendered, so
 changes that other plugins make after generation (corrections, provenance)
 are seen.
 
-Why not pelican-seo: it rewrites the written HTML with BeautifulSoup after the
-fact, builds JSON-LD without ``dateModified`` from corrections, provenance or
-the social image, and writes a robots.txt of its own; the theme already knows
+Why not pelican-seo (1.4.0): it parses and rewrites every written page with
+BeautifulSoup, puts ``json.dumps`` output into the script element unescaped
+(a title containing ``</script>`` ends the element), has no ``dateModified``
+or provenance, and writes a robots.txt of its own.  The theme already knows
 every value, so templates plus this small filter do it in one pass.
 """
 

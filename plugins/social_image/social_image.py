@@ -14,7 +14,8 @@ folder under a key made from everything that affects the picture (the text,
 this file's source, the Pillow version and the font) and copied on later builds.
 
 Signals: ``initialized`` (defaults), ``article_generator_finalized`` (draws
-or copies the cards of essays, translations and drafts, and the site card).
+or copies the cards of essays, translations, hidden essays and drafts, and
+the site card).
 
 Settings (defaults in ``DEFAULTS``):
   SOCIAL_IMAGE_NAME         file name of the card beside each essay's page
@@ -25,10 +26,12 @@ Settings (defaults in ``DEFAULTS``):
 
 Attributes added: ``social_image`` on every essay (site-relative path).
 
-Why not pelican-social-cards or pelican-ogimages: both take fonts from the
-system or the theme rather than a pinned package, lay text out for Latin
-scripts only (they wrap on spaces, so a Chinese title becomes one
-over-long line), and neither caches its output.
+Why not a maintained plugin: pelican-ogimages (0.1.1) draws with Pillow's
+built-in default font, which has no Chinese glyphs, does not wrap titles and
+writes under the OUTPUT_PATH setting instead of the build's output folder;
+pelican-social-cards (0.6.4) needs a background template image, counts
+characters instead of measuring them (``textwrap.wrap``, 30 per line: far too
+wide for Chinese), and draws the title alone, without author or site name.
 """
 
 import contextlib
@@ -306,6 +309,7 @@ def make_cards(generator):
     cache_dir = _cache_dir(settings)
     sitename = settings["SITENAME"]
     items = [*generator.articles, *generator.translations]
+    items += [*generator.hidden_articles, *generator.hidden_translations]
     items += [*generator.drafts, *generator.drafts_translations]
     for item in items:
         rel_path = card_path(item, settings)

@@ -10,9 +10,11 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageChops
 
-from tests.conftest import PRODUCTION_SITEURL
+from tests.conftest import PRODUCTION_SITEURL, warnings_in
 from tests.support import (
     FIXTURE_CONTENT,
+    ROOT,
+    build_in_process,
     normalise_text,
     page_url_path,
     parse_html,
@@ -337,3 +339,56 @@ def test_social_cards_are_identical_in_local_and_production_builds(site, product
     assert local == prod and local
     for rel in local:
         assert (site.output / rel).read_bytes() == (production_site.output / rel).read_bytes()
+
+
+# Translations -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def translated_site(tmp_path_factory):
+    """A two-essay site where one essay also exists in Chinese."""
+    content = tmp_path_factory.mktemp("translated_content")
+    (content / "essays").mkdir()
+    (content / "pages").mkdir()
+    common = "Date: 2026-05-01\nAuthor: Test Author\nCategory: Payments\nSlug: clearing\n"
+    (content / "essays" / "clearing.md").write_text(
+        f"Title: Clearing\n{common}Lang: en\nSummary: English.\n\nEnglish body.\n",
+        encoding="utf-8",
+    )
+    (content / "essays" / "clearing-zh.md").write_text(
+        f"Title: 清算\n{common}Lang: zh\nTranslation: true\nSummary: 中文。\n\n中文正文。\n",
+        encoding="utf-8",
+    )
+    build = build_in_process(
+        ROOT / "pelicanconf.py", tmp_path_factory.mktemp("translated"), content=content
+    )
+    assert [r.getMessage() for r in warnings_in(build.records)] == []
+    return build
+
+
+def test_sitemap_links_translations_to_each_other(translated_site):
+    tree = etree.parse(str(translated_site.output / "sitemap.xml"))
+    entries = {}
+    for url in tree.getroot().iterfind("sm:url", SITEMAP_NS):
+        loc = url.find("sm:loc", SITEMAP_NS).text
+        links = url.findall("{http://www.w3.org/1999/xhtml}link")
+        entries[urlsplit(loc).path] = {
+            (a.get("hreflang"), urlsplit(a.get("href")).path) for a in links
+        }
+    both = {("en", "/essays/clearing/"), ("zh", "/essays/clearing/zh/")}
+    assert entries["/essays/clearing/"] == both
+    assert entries["/essays/clearing/zh/"] == both
+    for _lang, path in both:
+        assert translated_site.file_for(path).is_file()
+
+
+def test_translation_has_its_own_card_feed_item_and_json_ld(translated_site):
+    card = translated_site.output / "essays" / "clearing" / "zh" / "social.png"
+    assert title_ink(card) > 500
+    feed = check_json_feed(translated_site.output / "feeds" / "all.json")
+    assert {(i["title"], i["language"]) for i in feed["items"]} == {
+        ("Clearing", "en"),
+        ("清算", "zh"),
+    }
+    posting = node(json_ld(translated_site.page("essays/clearing/zh/")), "BlogPosting")
+    assert posting["headline"] == "清算" and posting["inLanguage"] == "zh"
