@@ -226,8 +226,8 @@ def render_card(title, byline, sitename, lang="en", font_path=None):
         y = round(top + step * number + step / 2)
         draw.text((MARGIN, y), line, font=font, fill=TEXT, anchor="lm")
 
-    draw.line((MARGIN, 528, WIDTH - MARGIN, 528), fill=RULE, width=2)
     if byline:
+        draw.line((MARGIN, 528, WIDTH - MARGIN, 528), fill=RULE, width=2)
         byline_font = load_font(path, 34, "Regular", lang)
         draw.text((MARGIN, 574), byline, font=byline_font, fill=MUTED, anchor="lm")
 
