@@ -331,7 +331,7 @@ def test_chinese_and_english_cards_differ_and_both_carry_text(fixture_site):
     assert chinese.read_bytes() != english.read_bytes()
 
 
-def test_social_cards_are_identical_in_local_and_production_builds(site, production_site):
+def test_production_build_publishes_the_same_cards_as_the_local_build(site, production_site):
     local = sorted(p.relative_to(site.output) for p in site.output.rglob("social.png"))
     prod = sorted(
         p.relative_to(production_site.output) for p in production_site.output.rglob("social.png")
