@@ -47,6 +47,9 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
+    "share_meta",
+    "social_image",
+    "json_feed",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -171,3 +174,15 @@ MENUITEMS = [("Archives", "archives/"), ("Topics", "tags/")]
 
 # Plugins ----------------------------------------------------------------------
 STYLESHEET_MINIFY = False
+
+# Sharing and discovery ---------------------------------------------------------
+# JSON Feed 1.1 beside Atom and RSS (json_feed), social cards (social_image),
+# canonical/OpenGraph/JSON-LD (share_meta); sitemap.xml and robots.txt are
+# direct templates of the theme.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "sitemap", "robots"]
+SITEMAP_SAVE_AS = SITEMAP_URL = "sitemap.xml"
+ROBOTS_SAVE_AS = ROBOTS_URL = "robots.txt"
+JSON_FEED_ALL = "feeds/all.json"
+JSON_FEED_CATEGORY = "feeds/category/{slug}.json"
+JSON_FEED_TAG = "feeds/tag/{slug}.json"
+JSON_FEED_AUTHOR = "feeds/author/{slug}.json"

@@ -128,7 +128,11 @@ def test_dates_are_machine_readable(all_pages):
 
 def test_pages_load_no_script_and_nothing_from_other_hosts(all_pages):
     for path, page in all_pages:
-        assert page.find("script") is None, path
+        # A JSON-LD data block is never executed; any other script element is code.
+        scripts = page.find_all("script")
+        data_only = all(s.get("type") == "application/ld+json" for s in scripts)
+        assert not any(s.get("src") for s in scripts), path
+        assert data_only, path
         for tag in page.find_all(["link", "img", "iframe", "source", "video", "audio"]):
             if tag.name == "link" and "alternate" in tag.get("rel", []):
                 continue

@@ -1,0 +1,3 @@
+from .json_feed import register
+
+__all__ = ["register"]

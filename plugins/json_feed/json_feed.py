@@ -1,0 +1,181 @@
+"""Write JSON Feed 1.1 files beside Pelican's Atom and RSS feeds.
+
+One feed of every essay (with translations), and one per category, tag and
+author when their path patterns are set; each item carries the full content
+with absolute links, as the Atom feeds do.  Spec: https://jsonfeed.org/version/1.1
+
+Signals: ``initialized`` (defaults), ``article_writer_finalized`` (writes the
+feeds after the essays, so every change plugins made to ``_content`` during
+generation is in them).
+
+Settings (defaults in ``DEFAULTS``; a path of None writes no feed):
+  JSON_FEED_ALL        path of the feed of every essay
+  JSON_FEED_CATEGORY   path pattern per category, ``{slug}`` filled in
+  JSON_FEED_TAG        path pattern per tag
+  JSON_FEED_AUTHOR     path pattern per author
+  JSON_FEED_MAX_ITEMS  newest items per feed (None: all); FEED_MAX_ITEMS if set
+  JSON_FEED_ICON       site-relative path of a 512x512 image, or None
+  JSON_FEED_FAVICON    site-relative path of a 64x64 image, or None
+
+Links are made absolute with FEED_DOMAIN (else SITEURL), as Pelican does for
+Atom and RSS.  Attributes added: none.  Item ``image`` is the essay's
+``social_image`` (set by the social_image plugin) when there is one.
+
+Why not a maintained plugin: none is published on PyPI.  The two public
+repositories write JSON Feed 1.0 (``author``, not ``authors``) and are
+unmaintained: ``pelican-jsonfeed`` imports ``jinja2.Markup``, removed in
+Jinja 3.1, so it cannot load under Pelican 4.12, and ``pelican_json_feed``
+writes only the feed of every essay.
+"""
+
+import json
+import logging
+import os
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+from pelican import signals
+from pelican.utils import order_content, sanitised_join, set_date_tzinfo
+
+logger = logging.getLogger(__name__)
+
+VERSION = "https://jsonfeed.org/version/1.1"
+MEDIA_TYPE = "application/feed+json"
+
+DEFAULTS = {
+    "JSON_FEED_ALL": "feeds/all.json",
+    "JSON_FEED_CATEGORY": "feeds/category/{slug}.json",
+    "JSON_FEED_TAG": None,
+    "JSON_FEED_AUTHOR": None,
+    "JSON_FEED_MAX_ITEMS": None,
+    "JSON_FEED_ICON": "theme/img/icon-512.png",
+    "JSON_FEED_FAVICON": "theme/img/favicon-64.png",
+}
+
+
+def apply_defaults(settings):
+    if settings.get("FEED_MAX_ITEMS") is not None:
+        settings.setdefault("JSON_FEED_MAX_ITEMS", settings["FEED_MAX_ITEMS"])
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+
+
+def initialized(pelican):
+    apply_defaults(pelican.settings)
+
+
+def _absolute(base, path):
+    return urljoin(base.rstrip("/") + "/", str(path))
+
+
+def _text(value):
+    return " ".join(Markup(str(value)).striptags().split())
+
+
+def _date(value, settings):
+    return set_date_tzinfo(value, settings.get("TIMEZONE")).isoformat()
+
+
+def feed_item(article, settings, base):
+    """One JSON Feed item for an essay, with absolute links."""
+    url = _absolute(base, article.url)
+    item = {
+        "id": url,
+        "url": url,
+        "title": _text(article.title),
+        "content_html": article.get_content(base),
+    }
+    summary = _text(getattr(article, "summary", "") or "")
+    if summary:
+        item["summary"] = summary
+    image = getattr(article, "social_image", None)
+    if image:
+        item["image"] = _absolute(base, image)
+    item["date_published"] = _date(article.date, settings)
+    modified = getattr(article, "modified", None)
+    if modified:
+        item["date_modified"] = _date(modified, settings)
+    authors = getattr(article, "authors", [])
+    if authors:
+        item["authors"] = [
+            {"name": str(author), "url": _absolute(base, author.url)} for author in authors
+        ]
+    tags = getattr(article, "tags", None)
+    if tags:
+        item["tags"] = [str(tag) for tag in tags]
+    item["language"] = article.lang
+    return item
+
+
+def build_feed(articles, settings, path, title=None):
+    """The JSON Feed document (a dict) for ``articles``, newest first."""
+    base = settings.get("FEED_DOMAIN") or settings["SITEURL"]
+    sitename = settings["SITENAME"]
+    feed = {
+        "version": VERSION,
+        "title": f"{sitename} - {title}" if title else sitename,
+        "home_page_url": _absolute(base, ""),
+        "feed_url": _absolute(base, path),
+    }
+    if settings.get("SITESUBTITLE"):
+        feed["description"] = settings["SITESUBTITLE"]
+    if settings.get("JSON_FEED_ICON"):
+        feed["icon"] = _absolute(base, settings["JSON_FEED_ICON"])
+    if settings.get("JSON_FEED_FAVICON"):
+        feed["favicon"] = _absolute(base, settings["JSON_FEED_FAVICON"])
+    if settings.get("AUTHOR"):
+        feed["authors"] = [{"name": settings["AUTHOR"]}]
+    feed["language"] = settings.get("DEFAULT_LANG", "en")
+    items = articles[: settings.get("JSON_FEED_MAX_ITEMS")]
+    feed["items"] = [feed_item(article, settings, base) for article in items]
+    return feed
+
+
+def write_feed(output_path, path, feed):
+    target = sanitised_join(output_path, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    text = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    logger.info('Writing "%s"', target)
+
+
+def _newest_first(articles, settings):
+    return order_content(list(articles), order_by=settings["ARTICLE_ORDER_BY"])
+
+
+def feeds_to_write(generator):
+    """Yield (path, title, articles) for every configured feed."""
+    settings = generator.settings
+    if settings["JSON_FEED_ALL"]:
+        everything = list(generator.articles)
+        for article in generator.articles:
+            everything.extend(article.translations)
+        yield settings["JSON_FEED_ALL"], None, _newest_first(everything, settings)
+    groups = [
+        ("JSON_FEED_CATEGORY", generator.categories),
+        ("JSON_FEED_AUTHOR", generator.authors),
+        ("JSON_FEED_TAG", list(generator.tags.items())),
+    ]
+    for key, terms in groups:
+        pattern = settings[key]
+        if not pattern:
+            continue
+        for term, articles in terms:
+            yield (
+                str(pattern).format(slug=term.slug),
+                term.name,
+                _newest_first(articles, settings),
+            )
+
+
+def write_feeds(generator, writer=None):
+    settings = generator.settings
+    apply_defaults(settings)
+    for path, title, articles in feeds_to_write(generator):
+        write_feed(generator.output_path, path, build_feed(articles, settings, path, title))
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.article_writer_finalized.connect(write_feeds)

@@ -1,0 +1,3 @@
+from .share_meta import register
+
+__all__ = ["register"]

@@ -1,0 +1,358 @@
+"""Draw a 1200x630 PNG sharing card for every essay, and one for the site.
+
+Each card shows the site name, the essay's title (wrapped, and shrunk to fit
+up to four lines) and its authors, set in Noto Sans CJK from the
+``manimgx-fonts-cjk`` package, so Chinese titles are as legible as English
+ones.  The card is written beside the essay (``essays/<slug>/social.png``) and
+its site-relative path is stored on the essay for ``og:image``, JSON-LD and
+the JSON Feed; pages other than essays share the site card.
+
+Same input, same bytes: Pillow's basic layout engine (no system shaping
+library), a fixed font and no metadata in the PNG.  Drawing a card takes a
+noticeable fraction of a second, so finished cards are kept in a cache
+folder under a key made from everything that affects the picture (the text,
+this file's source, the Pillow version and the font) and copied on later builds.
+
+Signals: ``initialized`` (defaults), ``article_generator_finalized`` (draws
+or copies the cards of essays, translations, hidden essays and drafts, and
+the site card).
+
+Settings (defaults in ``DEFAULTS``):
+  SOCIAL_IMAGE_NAME         file name of the card beside each essay's page
+  SOCIAL_IMAGE_SITE_SAVE_AS path of the site card, for every other page
+  SOCIAL_IMAGE_FONT         font file; None: the packaged Noto Sans CJK
+  SOCIAL_IMAGE_CACHE_PATH   cache folder; None: <CACHE_PATH>/social_image;
+                            False: draw every card on every build
+
+Attributes added: ``social_image`` on every essay (site-relative path).
+
+Why not a maintained plugin: pelican-ogimages (0.1.1) draws with Pillow's
+built-in default font, which has no Chinese glyphs, does not wrap titles and
+writes under the OUTPUT_PATH setting instead of the build's output folder;
+pelican-social-cards (0.6.4) needs a background template image, counts
+characters instead of measuring them (``textwrap.wrap``, 30 per line: far too
+wide for Chinese), and draws the title alone, without author or site name.
+"""
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import posixpath
+import re
+import tempfile
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import PIL
+from markupsafe import Markup
+from pelican import signals
+from PIL import Image, ImageDraw, ImageFont
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SOCIAL_IMAGE_NAME": "social.png",
+    "SOCIAL_IMAGE_SITE_SAVE_AS": "social.png",
+    "SOCIAL_IMAGE_FONT": None,
+    "SOCIAL_IMAGE_CACHE_PATH": None,
+}
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 96
+BACKGROUND = (253, 252, 249)
+TEXT = (29, 29, 27)
+MUTED = (89, 88, 82)
+ACCENT = (138, 28, 28)
+RULE = (217, 214, 204)
+TITLE_TOP, TITLE_BOTTOM = 168, 500
+TITLE_SIZES = (80, 72, 64, 56, 50, 44)
+TITLE_MAX_LINES = 4
+LEADING = 1.3
+
+# Noto Sans CJK faces in the collection, by the language they are drawn for;
+# Latin letters look the same in every face.
+FACES = {
+    "zh-tw": "Noto Sans CJK TC",
+    "zh-hant": "Noto Sans CJK TC",
+    "zh-hk": "Noto Sans CJK HK",
+    "ja": "Noto Sans CJK JP",
+    "ko": "Noto Sans CJK KR",
+}
+DEFAULT_FACE = "Noto Sans CJK SC"
+
+# Line breaking: closing punctuation (Unicode categories Pe, Pf, Po: the
+# ideographic comma and full stop, closing brackets and quotes) may not start
+# a line, and opening punctuation (Ps, Pi) may not end one.
+_CLOSING = {"Pe", "Pf", "Po"}
+_OPENING = {"Ps", "Pi"}
+
+
+def packaged_font():
+    """Path of the Noto Sans CJK variable collection that the font package ships."""
+    import manimgx_fonts_cjk  # noqa: PLC0415  (only needed when drawing)
+
+    return str(Path(manimgx_fonts_cjk.__file__).with_name("NotoSansCJK-VF.otf.ttc"))
+
+
+@cache
+def _face_index(path, face):
+    for index in range(16):
+        try:
+            font = ImageFont.truetype(path, 20, index=index)
+        except OSError:
+            break
+        if font.getname()[0] == face:
+            return index
+    return 0
+
+
+@cache
+def load_font(path, size, weight="Regular", lang="en"):
+    """A FreeType font at ``size`` px, in the face for ``lang`` and the named weight."""
+    face = FACES.get(str(lang).lower(), DEFAULT_FACE)
+    font = ImageFont.truetype(
+        path, size, index=_face_index(path, face), layout_engine=ImageFont.Layout.BASIC
+    )
+    # A static font has no named weights: its one weight it is.
+    with contextlib.suppress(OSError, ValueError):
+        font.set_variation_by_name(weight)
+    return font
+
+
+def is_wide(char):
+    """True for characters set one by one, without spaces: CJK ideographs, kana, hangul."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def tokens(text):
+    """Split text into unbreakable pieces: Latin words, single CJK characters, spaces.
+
+    Punctuation that may not start a line is glued to the piece before it, and
+    punctuation that may not end one to the piece after it.
+    """
+    pieces = []
+    for match in re.finditer(r"\s+|[^\s]", text):
+        char = match.group()
+        if char.isspace():
+            pieces.append(" ")
+            continue
+        after_text = bool(pieces) and pieces[-1] != " "
+        closing = unicodedata.category(char) in _CLOSING
+        latin_run = after_text and not is_wide(char) and not is_wide(pieces[-1][-1])
+        if after_text and (closing or latin_run):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    merged = []
+    for piece in pieces:
+        if merged and merged[-1] != " " and unicodedata.category(merged[-1][-1]) in _OPENING:
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    while merged and merged[0] == " ":
+        merged.pop(0)
+    return merged
+
+
+def wrap(text, font, width):
+    """Greedy line breaking by measured width; returns the lines."""
+    lines, line = [], ""
+    for piece in tokens(text):
+        if piece == " ":
+            if line:
+                line += " "
+            continue
+        candidate = line + piece
+        if not line.strip() or font.getlength(candidate) <= width:
+            line = candidate
+            continue
+        lines.append(line.rstrip())
+        line = piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def fit_title(text, path, lang):
+    """(font, lines) for the title: the largest size that fits, else truncated."""
+    height = TITLE_BOTTOM - TITLE_TOP
+    width = WIDTH - 2 * MARGIN
+    for size in TITLE_SIZES:
+        font = load_font(path, size, "Bold", lang)
+        lines = wrap(text, font, width)
+        if len(lines) <= TITLE_MAX_LINES and len(lines) * size * LEADING <= height:
+            return font, lines
+    lines = lines[:TITLE_MAX_LINES]
+    last = lines[-1]
+    while last and font.getlength(last + "…") > width:
+        last = last[:-1]
+    lines[-1] = last.rstrip() + "…"
+    return font, lines
+
+
+def _draw_mark(draw, left, top, size):
+    """The site's mark (three rising bars on a rounded square), as in favicon.svg."""
+    scale = size / 64
+    draw.rounded_rectangle(
+        (left, top, left + size - 1, top + size - 1), radius=12 * scale, fill=ACCENT
+    )
+    for x, y in ((12, 34), (27, 24), (42, 12)):
+        draw.rounded_rectangle(
+            (left + x * scale, top + y * scale, left + (x + 10) * scale - 1, top + 52 * scale - 1),
+            radius=2 * scale,
+            fill=BACKGROUND,
+        )
+
+
+def render_card(title, byline, sitename, lang="en", font_path=None):
+    """The card as PNG bytes."""
+    path = font_path or packaged_font()
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 15, HEIGHT - 1), fill=ACCENT)
+
+    _draw_mark(draw, MARGIN, 64, 56)
+    site_font = load_font(path, 38, "Medium", lang)
+    draw.text((MARGIN + 80, 64 + 28), sitename, font=site_font, fill=ACCENT, anchor="lm")
+
+    font, lines = fit_title(title, path, lang)
+    step = font.size * LEADING
+    top = TITLE_TOP + ((TITLE_BOTTOM - TITLE_TOP) - step * len(lines)) / 2
+    for number, line in enumerate(lines):
+        y = round(top + step * number + step / 2)
+        draw.text((MARGIN, y), line, font=font, fill=TEXT, anchor="lm")
+
+    if byline:
+        draw.line((MARGIN, 528, WIDTH - MARGIN, 528), fill=RULE, width=2)
+        byline_font = load_font(path, 34, "Regular", lang)
+        draw.text((MARGIN, 574), byline, font=byline_font, fill=MUTED, anchor="lm")
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@cache
+def renderer_fingerprint(font_path):
+    """Everything besides the text that decides a card's bytes."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    stat = os.stat(font_path)
+    digest.update(f"{PIL.__version__}|{Path(font_path).name}|{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
+def card_bytes(title, byline, sitename, *, lang, font_path, cache_dir):
+    """Render a card, or copy it from the cache when the same card was drawn before."""
+    if not cache_dir:
+        return render_card(title, byline, sitename, lang, font_path)
+    key = json.dumps([renderer_fingerprint(font_path), title, byline, sitename, lang])
+    cached = Path(cache_dir) / (hashlib.sha256(key.encode()).hexdigest() + ".png")
+    if cached.is_file():
+        return cached.read_bytes()
+    data = render_card(title, byline, sitename, lang, font_path)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a build running in parallel never reads half a file.
+    with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as handle:
+        handle.write(data)
+    os.replace(handle.name, cached)
+    return data
+
+
+def plain(value):
+    """Plain text of a rendered title: tags dropped, entities and no-break spaces read."""
+    return " ".join(Markup(str(value)).striptags().replace("\u00a0", " ").split())
+
+
+def byline_for(item):
+    authors = [str(author) for author in getattr(item, "authors", [])]
+    if len(authors) > 1:
+        return ", ".join(authors[:-1]) + " and " + authors[-1]
+    return authors[0] if authors else ""
+
+
+def card_path(item, settings):
+    """Site-relative path of an essay's card: beside its page."""
+    folder = posixpath.dirname(item.save_as)
+    return posixpath.join(folder, settings["SOCIAL_IMAGE_NAME"])
+
+
+def apply_defaults(settings):
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+
+
+def initialized(pelican):
+    apply_defaults(pelican.settings)
+
+
+def _cache_dir(settings):
+    configured = settings["SOCIAL_IMAGE_CACHE_PATH"]
+    if configured is False:
+        return None
+    return configured or os.path.join(settings["CACHE_PATH"], "social_image")
+
+
+def _write(output_path, rel_path, data):
+    target = Path(output_path) / rel_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
+def make_cards(generator):
+    settings = generator.settings
+    apply_defaults(settings)
+    font_path = settings["SOCIAL_IMAGE_FONT"] or packaged_font()
+    cache_dir = _cache_dir(settings)
+    sitename = settings["SITENAME"]
+    items = [*generator.articles, *generator.translations]
+    items += [*generator.hidden_articles, *generator.hidden_translations]
+    items += [*generator.drafts, *generator.drafts_translations]
+    for item in items:
+        rel_path = card_path(item, settings)
+        data = card_bytes(
+            plain(item.title),
+            byline_for(item),
+            sitename,
+            lang=item.lang,
+            font_path=font_path,
+            cache_dir=cache_dir,
+        )
+        _write(generator.output_path, rel_path, data)
+        item.social_image = rel_path
+    site_card = card_bytes(
+        settings.get("SITESUBTITLE") or sitename,
+        "",
+        sitename,
+        lang=settings.get("DEFAULT_LANG", "en"),
+        font_path=font_path,
+        cache_dir=cache_dir,
+    )
+    _write(generator.output_path, settings["SOCIAL_IMAGE_SITE_SAVE_AS"], site_card)
+    logger.debug("Wrote %d social images", len(items) + 1)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.article_generator_finalized.connect(make_cards)
+
+
+ICON_SIZES = {"favicon-64.png": 64, "apple-touch-icon.png": 180, "icon-512.png": 512}
+
+
+def write_icons(folder):
+    """Draw the PNG fallbacks of theme/static/img/favicon.svg into ``folder``.
+
+    Run after changing the mark: ``python -c "from plugins.social_image.social_image
+    import write_icons; write_icons('theme/static/img')"``.
+    """
+    for name, size in ICON_SIZES.items():
+        # iOS draws a transparent corner black: the touch icon is a full square.
+        corner = (*ACCENT, 255) if name == "apple-touch-icon.png" else (0, 0, 0, 0)
+        large = Image.new("RGBA", (size * 8, size * 8), corner)
+        _draw_mark(ImageDraw.Draw(large), 0, 0, size * 8)
+        icon = large.resize((size, size), Image.Resampling.LANCZOS)
+        icon.save(Path(folder) / name, format="PNG", optimize=True)
