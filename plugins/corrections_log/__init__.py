@@ -1,0 +1,3 @@
+from .corrections_log import register
+
+__all__ = ["register"]

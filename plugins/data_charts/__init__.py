@@ -1,0 +1,3 @@
+from .data_charts import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .disclosures import register
+
+__all__ = ["register"]

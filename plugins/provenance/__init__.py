@@ -1,0 +1,3 @@
+from .provenance import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .term_glossary import register
+
+__all__ = ["register"]
