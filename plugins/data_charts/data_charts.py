@@ -79,6 +79,10 @@ CODE_BLOCK = re.compile(
     r'<div class="highlight"><pre>(?:<span></span>)?<code>(?P<code>.*?)</code></pre></div>', re.S
 )
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# leather computes with Decimal and writes up to 28 digits; two decimals of a
+# 640-unit box are far below a pixel and keep charts small.
+GEOMETRY_ATTRIBUTES = {"x", "y", "x1", "x2", "y1", "y2", "width", "height", "d", "transform"}
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 class ChartError(Exception):
@@ -199,9 +203,6 @@ def series_for(spec, rows, csv_name, column):
 
 
 def _configure_theme():
-    font = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-    for part in ("title", "legend", "axis_title", "tick"):
-        setattr(leather.theme, f"{part}_font_family", font)
     leather.theme.background_color = "none"
     leather.theme.title_color = "currentColor"
     leather.theme.legend_color = "currentColor"
@@ -260,8 +261,24 @@ def draw_svg(spec, data, settings, ident):
     title.text = spec["title"] + units
     desc = ET.SubElement(svg, "desc", {"id": f"{ident}-desc"})
     desc.text = spec.get("description") or describe(spec, data)
+    tidy_geometry(group)
     svg.append(group)
     return ET.tostring(svg, encoding="unicode", short_empty_elements=True)
+
+
+def _short_number(match):
+    text = f"{float(match.group()):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def tidy_geometry(element):
+    """Round coordinates, drop empty attributes and fonts (the page's apply), in place."""
+    for node in element.iter():
+        for name, value in list(node.attrib.items()):
+            if not value or name == "font-family":
+                del node.attrib[name]
+            elif name in GEOMETRY_ATTRIBUTES:
+                node.set(name, NUMBER.sub(_short_number, value))
 
 
 def _x_label(value, kind):
