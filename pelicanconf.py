@@ -47,11 +47,7 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
-    "data_charts",
-    "term_glossary",
-    "corrections_log",
-    "disclosures",
-    "provenance",
+    "editorial",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it

@@ -198,7 +198,7 @@ NEWEST_FIRST = [
 
 def test_corrections_render_at_the_end_newest_first(fixture_site):
     page = fixture_site.page(CORRECTED)
-    section = page.select_one(".essay-body section#corrections")
+    section = page.select_one(".essay-body section#essay-corrections")
     items = [
         (li.time["datetime"], normalise_text(li.get_text().split(": ", 1)[1]))
         for li in section.select("li")
@@ -211,13 +211,16 @@ def test_latest_correction_sets_the_visible_updated_date(fixture_site):
     updated = page.select_one("header .updated time")
     assert updated["datetime"] == NEWEST_FIRST[0][0]
     assert updated.get_text() == "10 September 2026"
+    jump = page.select_one("header .updated a")
+    assert jump.get_text() == "3 corrections"
+    assert page.find(id=jump["href"].lstrip("#")).name == "section"
     published = page.select_one("header .byline time")["datetime"]
     assert datetime.fromisoformat(published) < datetime.fromisoformat(updated["datetime"])
 
 
 def test_essays_without_corrections_show_no_updated_date(fixture_site, site, essay_url):
     assert site.page(essay_url).select_one("header .updated") is None
-    assert site.page(essay_url).select_one("#corrections") is None
+    assert site.page(essay_url).select_one("#essay-corrections") is None
     assert fixture_site.page("essays/settlement-windows/").select_one(".updated") is None
 
 

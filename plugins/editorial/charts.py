@@ -1,7 +1,8 @@
 """Draw charts from CSV files at build time: inline SVG, data table, download.
 
 An essay asks for a chart with a fenced block whose language is ``chart``;
-its lines are ``key: value`` pairs::
+its lines are ``key: value`` pairs (the notes in parentheses explain; they
+are not part of the block)::
 
     ```chart
     csv: deposits.csv           (a file in content/data/)
@@ -28,10 +29,10 @@ A missing CSV file or column, an unknown key or chart type, a missing
 required key or a value that is not a number is an error naming the essay
 and line, so ``--fatal errors`` fails the build.
 
-Signals:
-  initialized                  apply defaults; add the data folder to
-                               STATIC_PATHS so every CSV is published
-  article_generator_finalized  render the charts in every essay's content
+Called from ``editorial.py``: ``draw_charts`` after the essays are read,
+before any other feature touches their content; the plugin's
+``initialized`` adds the data folder to STATIC_PATHS so every CSV is
+published.
 
 Settings (defaults in ``DEFAULTS``):
   CHARTS_DATA_PATH  folder of the CSV files, relative to PATH (``data``)
@@ -60,7 +61,8 @@ from datetime import date
 from pathlib import Path
 
 import leather
-from pelican import signals
+
+from .common import all_articles, set_content
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +212,8 @@ def _configure_theme():
     leather.theme.label_color = "currentColor"
     leather.theme.tick_color = "#9a978e"
     leather.theme.zero_color = "#6b6963"
-    leather.theme.margin = 0.02
+    # Room on the right for the last x label, which leather centres on the edge.
+    leather.theme.margin = 0.05
 
 
 def _format_number(value):
@@ -407,42 +410,7 @@ def charts_in(article, settings):
     return drawn
 
 
-def set_content(item, markup):
-    """Replace rendered content and drop what Pelican memoised from the old one."""
-    item._content = markup
-    cache = type(item).get_content.cache
-    for key in [k for k in cache if k and k[0] is item]:
-        del cache[key]
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    settings = pelican.settings
-    apply_defaults(settings)
-    data_dir = Path(settings["PATH"]) / settings["CHARTS_DATA_PATH"]
-    static = list(settings.get("STATIC_PATHS") or [])
-    if data_dir.is_dir() and settings["CHARTS_DATA_PATH"] not in static:
-        settings["STATIC_PATHS"] = [*static, settings["CHARTS_DATA_PATH"]]
-
-
 def draw_charts(generator):
     settings = generator.settings
-    apply_defaults(settings)
-    for article in [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]:
+    for article in all_articles(generator):
         article.charts = charts_in(article, settings) if article._content else 0
-
-
-def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(draw_charts)

@@ -6,10 +6,8 @@ a ``Disclosure:`` metadata line.  Both go into one ``<aside
 class="disclosure">`` appended to the essay's rendered content after
 generation, so the Atom and RSS feeds carry exactly what the page shows.
 
-Signals:
-  initialized                  apply the defaults below
-  article_generator_finalized  append the block to every essay (published,
-                               hidden, draft and their translations)
+Called from ``editorial.py``: ``add_disclosures`` after the essays are
+read, after the glossary and corrections.
 
 Settings (defaults in ``DEFAULTS``):
   DISCLOSURE_DEFAULT  the site-wide disclaimer, plain text ("" for none)
@@ -25,7 +23,7 @@ disclaimer to content, and a template-only block would be missing from feeds.
 import html
 import logging
 
-from pelican import signals
+from .common import all_articles, set_content
 
 logger = logging.getLogger(__name__)
 
@@ -55,41 +53,11 @@ def disclosure_block(texts, title):
     )
 
 
-def set_content(item, markup):
-    """Replace rendered content and drop what Pelican memoised from the old one."""
-    item._content = markup
-    cache = type(item).get_content.cache
-    for key in [k for k in cache if k and k[0] is item]:
-        del cache[key]
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def add_disclosures(generator):
     settings = generator.settings
-    apply_defaults(settings)
-    for article in [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]:
+    for article in all_articles(generator):
         texts = disclosure_texts(article, settings["DISCLOSURE_DEFAULT"])
         article.disclosures = texts
         if texts:
             block = disclosure_block(texts, settings["DISCLOSURE_TITLE"])
             set_content(article, (article._content or "") + block)
-
-
-def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(add_disclosures)

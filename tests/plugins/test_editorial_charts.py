@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from plugins.data_charts.data_charts import (
+from plugins.editorial.charts import (
     ChartError,
     find_chart_blocks,
     parse_spec,

@@ -21,11 +21,9 @@ Mistakes in the glossary (TOML syntax, an entry without a definition, an
 alias claimed by two terms, an unknown key) are logged as errors naming the
 file and line, so ``--fatal errors`` fails the build.
 
-Signals:
-  initialized                  apply the defaults below
-  article_generator_finalized  read the glossary, link every essay, publish
-                               ``glossary_terms`` in the shared context
-  page_generator_finalized     check that the glossary page exists
+Called from ``editorial.py``: ``link_essays`` after the essays are read
+(it also publishes ``glossary_terms`` in the shared context) and
+``check_glossary_page`` after the pages are read.
 
 Settings (defaults in ``DEFAULTS``):
   GLOSSARY_PATH   the glossary file, relative to PATH (``glossary.toml``);
@@ -52,7 +50,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pelican import signals
+from .common import all_articles, published_articles, set_content
 
 logger = logging.getLogger(__name__)
 
@@ -383,24 +381,7 @@ def terms_note(terms, page_path):
     )
 
 
-def set_content(item, markup):
-    """Replace rendered content and drop what Pelican memoised from the old one."""
-    item._content = markup
-    cache = type(item).get_content.cache
-    for key in [k for k in cache if k and k[0] is item]:
-        del cache[key]
-
-
 # Signals --------------------------------------------------------------------
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
 
 
 def read_site_glossary(settings):
@@ -415,22 +396,13 @@ def read_site_glossary(settings):
 
 def link_essays(generator):
     settings = generator.settings
-    apply_defaults(settings)
     terms = read_site_glossary(settings)
     generator.context["glossary_terms"] = sorted(terms, key=lambda t: t.term.casefold())
     generator.context["glossary_page_needed"] = bool(terms)
     matcher = build_matcher(terms)
     page_path = settings["GLOSSARY_PAGE"]
-    listed = {id(a) for a in [*generator.articles, *generator.translations]}
-    everything = [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]
-    for article in everything:
+    listed = {id(a) for a in published_articles(generator)}
+    for article in all_articles(generator):
         markup, used = link_first_uses(
             article._content, terms, matcher, lambda term: term_link(term, page_path)
         )
@@ -457,9 +429,3 @@ def check_glossary_page(generator):
             Path(generator.settings["PATH"]) / generator.settings["GLOSSARY_PATH"],
             page_path,
         )
-
-
-def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(link_essays)
-    signals.page_generator_finalized.connect(check_glossary_page)

@@ -1,6 +1,6 @@
 """article.provenance: the dict structured data reads, with fixed keys."""
 
-from plugins.provenance.provenance import build_provenance
+from plugins.editorial.provenance import build_provenance
 
 KEYS = {"source_name", "source_url", "original_language", "translator", "machine_translated"}
 

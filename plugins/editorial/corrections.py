@@ -26,10 +26,8 @@ After the essays are read, the plugin:
 A correction without a date or text, or dated before the essay, is an error
 naming the file and line, so ``--fatal errors`` fails the build.
 
-Signals:
-  initialized                  apply the defaults below
-  article_generator_finalized  parse, validate, render, set modified dates
-  article_writer_finalized     write the corrections feed
+Called from ``editorial.py``: ``record_corrections`` after the essays are
+read, ``write_feed`` after they are written.
 
 Settings (defaults in ``DEFAULTS``):
   CORRECTIONS_FEED_ATOM   output path of the feed (``feeds/corrections.atom.xml``);
@@ -54,8 +52,9 @@ from pathlib import Path
 
 from feedgenerator import Atom1Feed, get_tag_uri
 from markupsafe import Markup
-from pelican import signals
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
+
+from .common import all_articles, metadata_lines, published_articles, set_content
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +69,6 @@ CORRECTION = re.compile(
     r"\s*(?:\u2014|\u2013|-|:)?\s*(?P<text>.*)$",
     re.S,
 )
-METADATA_LINE = re.compile(r"^\s*correction\s*:", re.I)
 
 
 @dataclass
@@ -86,28 +84,13 @@ class Correction:
         return f"correction-{self.number}"
 
 
-def metadata_lines(source_path):
-    """Line numbers of the ``Correction:`` lines in a source file's header."""
-    numbers = []
-    try:
-        text = Path(source_path).read_text(encoding="utf-8")
-    except OSError:
-        return numbers
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            break
-        if METADATA_LINE.match(line):
-            numbers.append(number)
-    return numbers
-
-
 def parse_corrections(article, timezone):
     """Return (corrections newest first, errors as (line, message))."""
     raw = article.metadata.get("correction")
     if not raw:
         return [], []
     values = [raw] if isinstance(raw, str) else list(raw)
-    lines = metadata_lines(article.source_path)
+    lines = metadata_lines(article.source_path, "correction")
     corrections, errors = [], []
     for index, value in enumerate(values):
         line = lines[index] if index < len(lines) else 1
@@ -166,48 +149,21 @@ def corrections_section(corrections, page_path):
         else ""
     )
     return (
-        '\n<section class="corrections editorial-note" id="corrections" '
+        '\n<section class="corrections editorial-note" id="essay-corrections" '
         'aria-labelledby="corrections-title">\n'
         '<h2 id="corrections-title">Corrections</h2>\n'
         f'<ul class="corrections-list">\n{items}\n</ul>{link}\n</section>'
     )
 
 
-def set_content(item, markup):
-    """Replace rendered content and drop what Pelican memoised from the old one."""
-    item._content = markup
-    cache = type(item).get_content.cache
-    for key in [k for k in cache if k and k[0] is item]:
-        del cache[key]
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    if not settings["CORRECTIONS_FEED_TITLE"]:
-        settings["CORRECTIONS_FEED_TITLE"] = f"{settings['SITENAME']}: corrections"
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def record_corrections(generator):
     settings = generator.settings
-    apply_defaults(settings)
     timezone = settings.get("TIMEZONE")
     page = settings["CORRECTIONS_PAGE"]
     page_path = page if page and (Path(settings["PATH"]) / page).is_file() else None
-    published = [*generator.articles, *generator.translations]
-    listed = {id(a) for a in published}
+    listed = {id(a) for a in published_articles(generator)}
     log = []
-    for article in [
-        *published,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]:
+    for article in all_articles(generator):
         corrections, errors = parse_corrections(article, timezone)
         for line, message in errors:
             logger.error("%s:%s: %s", article.source_path, line, message)
@@ -293,9 +249,3 @@ def write_feed(generator, writer=None):
     with path.open("w", encoding="utf-8") as handle:
         feed.write(handle, "utf-8")
     logger.info("Writing %s", path)
-
-
-def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(record_corrections)
-    signals.article_writer_finalized.connect(write_feed)

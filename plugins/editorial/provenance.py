@@ -19,9 +19,7 @@ A ``Source_URL`` that is not an http(s) address, a ``Machine_Translated`` that
 is not yes/no, or an ``Original_Language`` that is not a language code is an
 error naming the file and line.
 
-Signals:
-  initialized                  apply the defaults below
-  article_generator_finalized  build ``article.provenance`` for every essay
+Called from ``editorial.py``: ``add_provenance`` after the essays are read.
 
 Settings (defaults in ``DEFAULTS``):
   PROVENANCE_LANGUAGE_NAMES  language code -> name shown in the note
@@ -32,9 +30,8 @@ the keys are fixed here so templates and structured data agree.
 
 import logging
 import re
-from pathlib import Path
 
-from pelican import signals
+from .common import all_articles, metadata_lines
 
 logger = logging.getLogger(__name__)
 
@@ -60,20 +57,6 @@ KEYS = {
 TRUE = {"yes", "true", "1", "y"}
 FALSE = {"no", "false", "0", "n"}
 LANGUAGE_CODE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
-
-
-def metadata_line(source_path, key):
-    try:
-        text = Path(source_path).read_text(encoding="utf-8")
-    except OSError:
-        return 1
-    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.I)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            break
-        if pattern.match(line):
-            return number
-    return 1
 
 
 def _text(value):
@@ -110,32 +93,10 @@ def build_provenance(metadata):
     return provenance, errors
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def add_provenance(generator):
-    apply_defaults(generator.settings)
-    for article in [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]:
+    for article in all_articles(generator):
         provenance, errors = build_provenance(article.metadata)
         for key, message in errors:
-            line = metadata_line(article.source_path, key)
+            line = (metadata_lines(article.source_path, key) or [1])[0]
             logger.error("%s:%s: %s", article.source_path, line, message)
         article.provenance = provenance
-
-
-def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(add_provenance)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.term_glossary.term_glossary import (
+from plugins.editorial.glossary import (
     Term,
     build_matcher,
     link_first_uses,

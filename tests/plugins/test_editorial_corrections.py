@@ -4,7 +4,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from plugins.corrections_log.corrections_log import parse_corrections
+from plugins.editorial.corrections import parse_corrections
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -1,3 +1,0 @@
-from .corrections_log import register
-
-__all__ = ["register"]

@@ -1,3 +1,0 @@
-from .data_charts import register
-
-__all__ = ["register"]

@@ -1,3 +1,0 @@
-from .disclosures import register
-
-__all__ = ["register"]

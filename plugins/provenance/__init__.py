@@ -1,3 +1,0 @@
-from .provenance import register
-
-__all__ = ["register"]

@@ -1,3 +1,0 @@
-from .term_glossary import register
-
-__all__ = ["register"]
