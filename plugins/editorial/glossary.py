@@ -37,10 +37,12 @@ Attributes: ``article.glossary_terms`` (entries linked in that essay, in order
 of first use); context ``glossary_terms`` (every entry, alphabetical, each with
 the published essays that use it).
 
-Why a project plugin: the maintained glossary-style plugins (pelican-abbr,
-the old ``glossary`` plugin) either need markup in every essay or build a page
-from ``<dfn>`` tags already written; none links first uses from a shared
-data file, and none is careful with typogrify's markup.
+Why not an existing tool: the legacy pelican-plugins ``glossary`` collects
+the ``<dl>`` lists already written in articles into a page, and
+Python-Markdown's ``abbr`` extension (part of ``extra``) needs the
+definitions repeated in every essay and marks every use, not the first;
+neither reads one shared file, links to a glossary page or knows typogrify's
+markup.
 """
 
 import html
@@ -334,18 +336,19 @@ def link_first_uses(markup, terms, matcher, link_for):
     """
     if not markup or matcher is None:
         return markup, []
-    linked = []
+    linked, seen = [], set()
     insertions = []
     for run in _text_runs(markup):
         logical = "".join(char for char, _, _ in run)
         for match in matcher.finditer(logical):
             term = terms[int(match.lastgroup[1:])]
-            if term in linked:
+            if term.slug in seen:
                 continue
             span = _expand(markup, run[match.start()][1], run[match.end() - 1][2])
             if span is None:
                 continue
             linked.append(term)
+            seen.add(term.slug)
             insertions.append((span[0], span[1], link_for(term)))
     for start, end, opening in sorted(insertions, reverse=True):
         markup = markup[:start] + opening + markup[start:end] + "</a>" + markup[end:]
@@ -381,7 +384,7 @@ def terms_note(terms, page_path):
     )
 
 
-# Signals --------------------------------------------------------------------
+# Over the site's essays ----------------------------------------------------
 
 
 def read_site_glossary(settings):
