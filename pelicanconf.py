@@ -50,6 +50,7 @@ PLUGINS = [
     "share_meta",
     "social_image",
     "json_feed",
+    "editorial",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -70,6 +71,13 @@ METADATA_KEYS = {
     "template": "a page's own template (pages only)",
     "save_as": "a page's own output path (pages only)",
     "url": "a page's own URL (pages only)",
+    "disclosure": "the essay's own disclosure (positions held, conflicts), plain text",
+    "correction": "repeatable: 'YYYY-MM-DD — what was corrected'; the latest sets modified",
+    "source": "where the essay first appeared: the publication or account's name",
+    "source_url": "the address of the first publication, only when known",
+    "original_language": "language code of the original (zh, en)",
+    "translator": "who translated the essay",
+    "machine_translated": "yes when the text is a machine translation",
 }
 
 # Markdown and typography -----------------------------------------------------
@@ -186,3 +194,17 @@ JSON_FEED_ALL = "feeds/all.json"
 JSON_FEED_CATEGORY = "feeds/category/{slug}.json"
 JSON_FEED_TAG = "feeds/tag/{slug}.json"
 JSON_FEED_AUTHOR = "feeds/author/{slug}.json"
+
+# Editorial: glossary, disclosures, corrections, provenance, charts ----------
+# The glossary lives in content/glossary.toml and is listed by the page
+# content/pages/glossary.md (Template: glossary); corrections are listed by
+# content/pages/corrections.md (Template: corrections) and in their own feed.
+GLOSSARY_PATH = "glossary.toml"
+GLOSSARY_PAGE = "pages/glossary.md"
+DISCLOSURE_DEFAULT = (
+    "This essay is commentary, not investment advice. It gives the author\u2019s opinion "
+    "and does not recommend buying or selling any security or financial product."
+)
+CORRECTIONS_PAGE = "pages/corrections.md"
+CORRECTIONS_FEED_ATOM = "feeds/corrections.atom.xml"
+CHARTS_DATA_PATH = "data"

@@ -43,7 +43,9 @@ def test_essay_page_holds_every_block_of_the_source_in_order(site, essay_url, se
 
 def test_essay_byline_and_ps_survive_as_written(site, essay_url):
     blocks = site.page(essay_url).select_one(".essay-body").find_all(recursive=False)
-    text = normalise_text(" ".join(block.get_text() for block in blocks))
+    # Glossary, corrections and disclosure notes follow the essay's own text.
+    own = [block for block in blocks if "editorial-note" not in block.get("class", [])]
+    text = normalise_text(" ".join(block.get_text() for block in own))
     assert "Author: Xue Hong Yan; micro-channel public number: Hung Yan whisper" in text
     assert text.endswith(
         "PS: Welcome to my LIVE sharing page to learn about internet finance/financial technology"

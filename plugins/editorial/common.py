@@ -1,0 +1,45 @@
+"""What the editorial features share: which essays to touch, and how."""
+
+import re
+from pathlib import Path
+
+
+def all_articles(generator):
+    """Every essay the build renders: published, hidden, drafts, translations."""
+    return [
+        *generator.articles,
+        *generator.translations,
+        *generator.hidden_articles,
+        *generator.hidden_translations,
+        *generator.drafts,
+        *generator.drafts_translations,
+    ]
+
+
+def published_articles(generator):
+    """The essays listings show: published ones and their translations."""
+    return [*generator.articles, *generator.translations]
+
+
+def set_content(item, markup):
+    """Replace rendered content and drop what Pelican memoised from the old one."""
+    item._content = markup
+    cache = type(item).get_content.cache
+    for key in [k for k in cache if k and k[0] is item]:
+        del cache[key]
+
+
+def metadata_lines(source_path, key):
+    """Line numbers (1-based) of ``key:`` lines in a source file's header."""
+    try:
+        text = Path(source_path).read_text(encoding="utf-8")
+    except OSError:
+        return []
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:", re.I)
+    numbers = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            break
+        if pattern.match(line):
+            numbers.append(number)
+    return numbers

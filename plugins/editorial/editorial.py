@@ -1,0 +1,94 @@
+"""Editorial features that earn a reader's trust in financial commentary.
+
+One plugin, five features, each in its own module (its docstring says what it
+reads and writes):
+
+- ``charts``       fenced ``chart`` blocks become inline SVG charts drawn from
+                   CSV files, with a data table and a download link;
+- ``glossary``     the first use of each term from ``content/glossary.toml``
+                   links to the Glossary page and carries its definition;
+- ``corrections``  ``Correction:`` lines become a log at the end of the essay,
+                   set its modified date, and feed the Corrections page and
+                   an Atom feed;
+- ``disclosures``  every essay ends with the site's disclaimer and its own
+                   ``Disclosure:``;
+- ``provenance``   ``Source:`` and related lines become ``article.provenance``
+                   and a note under the byline.
+
+Everything that must reach the feeds is written into each essay's rendered
+content after the essays are read (``article_generator_finalized``), in that
+order: charts first, so the glossary never links inside a chart; the
+glossary before the appended notes, so it never links inside them;
+corrections before the disclosure, which closes the essay.  One receiver runs
+the steps, so the order does not depend on how signal receivers are stored.
+
+Signals:
+  initialized                  apply the defaults; publish the chart data folder
+  article_generator_finalized  run the five features over every essay
+  page_generator_finalized     check that the glossary page exists
+  article_writer_finalized     write the corrections feed
+
+Settings (defaults in each module's ``DEFAULTS``, applied with setdefault):
+  GLOSSARY_PATH, GLOSSARY_PAGE, DISCLOSURE_DEFAULT, DISCLOSURE_TITLE,
+  CORRECTIONS_PAGE, CORRECTIONS_FEED_ATOM, CORRECTIONS_FEED_TITLE,
+  PROVENANCE_LANGUAGE_NAMES, CHARTS_DATA_PATH, CHARTS_WIDTH, CHARTS_HEIGHT,
+  CHARTS_COLORS.
+
+Attributes added to articles: ``charts``, ``glossary_terms``, ``corrections``,
+``modified``/``locale_modified`` (when corrected), ``disclosures``,
+``provenance``.  Context: ``glossary_terms``, ``corrections_log``.
+
+Why a project plugin: no maintained Pelican plugin does any of these from
+plain data an author edits (see each module), and doing them together keeps
+one order of work over the essays' content.
+"""
+
+from pathlib import Path
+
+from pelican import signals
+
+from . import charts, corrections, disclosures, glossary, provenance
+
+FEATURES = (charts, glossary, corrections, disclosures, provenance)
+
+
+def apply_defaults(settings):
+    for feature in FEATURES:
+        for key, value in feature.DEFAULTS.items():
+            settings.setdefault(key, value)
+    if not settings["CORRECTIONS_FEED_TITLE"]:
+        settings["CORRECTIONS_FEED_TITLE"] = f"{settings['SITENAME']}: corrections"
+
+
+def initialized(pelican):
+    settings = pelican.settings
+    apply_defaults(settings)
+    # Charts link to their CSV files, so the data folder is published as is.
+    data = settings["CHARTS_DATA_PATH"]
+    static = list(settings.get("STATIC_PATHS") or [])
+    if (Path(settings["PATH"]) / data).is_dir() and data not in static:
+        settings["STATIC_PATHS"] = [*static, data]
+
+
+def finalize_articles(generator):
+    apply_defaults(generator.settings)
+    charts.draw_charts(generator)
+    glossary.link_essays(generator)
+    corrections.record_corrections(generator)
+    disclosures.add_disclosures(generator)
+    provenance.add_provenance(generator)
+
+
+def check_pages(generator):
+    glossary.check_glossary_page(generator)
+
+
+def write_feeds(generator, writer=None):
+    corrections.write_feed(generator)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.article_generator_finalized.connect(finalize_articles)
+    signals.page_generator_finalized.connect(check_pages)
+    signals.article_writer_finalized.connect(write_feeds)

@@ -1,0 +1,434 @@
+"""Link the first use of each glossary term in an essay to its definition.
+
+Authors keep the glossary in one TOML file under the content folder
+(``glossary.toml``): one ``[[term]]`` table per entry with ``term``,
+``definition`` (one sentence), and optionally ``aliases``, ``chinese`` (the
+original Chinese term) and ``note``.  After the essays are read, the first
+occurrence of each term, alias or Chinese original in every essay becomes a
+link to the term's entry on the glossary page.  The link carries the short
+definition twice, without script: as ``title`` (shown on hover) and through
+``aria-describedby`` to a "Terms in this essay" list appended to the essay,
+which feeds carry too.  Text inside headings, links, code, preformatted
+text, figures and asides is never linked.
+
+Matching works on the rendered HTML as typogrify left it: ``&nbsp;`` and
+other entities count as the characters they stand for, typogrify's
+``<span class="caps|amp|dquo|quo">`` wrappers are looked through, apostrophes
+and hyphens match their typographic forms, and case is ignored.  The essay's
+bytes are only ever inserted into, never re-serialised.
+
+Mistakes in the glossary (TOML syntax, an entry without a definition, an
+alias claimed by two terms, an unknown key) are logged as errors naming the
+file and line, so ``--fatal errors`` fails the build.
+
+Called from ``editorial.py``: ``link_essays`` after the essays are read
+(it also publishes ``glossary_terms`` in the shared context) and
+``check_glossary_page`` after the pages are read.
+
+Settings (defaults in ``DEFAULTS``):
+  GLOSSARY_PATH   the glossary file, relative to PATH (``glossary.toml``);
+                  when it does not exist, nothing is linked
+  GLOSSARY_PAGE   source path (relative to PATH) of the page that lists the
+                  terms with ``Template: glossary`` (``pages/glossary.md``);
+                  links point at it through Pelican's ``{filename}`` syntax,
+                  so they are relative on pages and absolute in feeds
+
+Attributes: ``article.glossary_terms`` (entries linked in that essay, in order
+of first use); context ``glossary_terms`` (every entry, alphabetical, each with
+the published essays that use it).
+
+Why not an existing tool: the legacy pelican-plugins ``glossary`` collects
+the ``<dl>`` lists already written in articles into a page, and
+Python-Markdown's ``abbr`` extension (part of ``extra``) needs the
+definitions repeated in every essay and marks every use, not the first;
+neither reads one shared file, links to a glossary page or knows typogrify's
+markup.
+"""
+
+import html
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .common import all_articles, published_articles, set_content
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "GLOSSARY_PATH": "glossary.toml",
+    "GLOSSARY_PAGE": "pages/glossary.md",
+}
+
+ENTRY_KEYS = {"term", "aliases", "chinese", "definition", "note"}
+# Elements whose text is never linked: headings, existing links, code, and the
+# blocks that plugins add (figures for charts, asides for notes).
+SKIP_ELEMENTS = {
+    "a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "var",
+    "script", "style", "svg", "math", "abbr", "dfn", "figure", "aside", "details",
+    "button", "label", "select", "textarea", "title",
+}  # fmt: skip
+VOID_ELEMENTS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+    "source", "track", "wbr",
+}  # fmt: skip
+# Inline wrappers typogrify adds inside words and phrases; matching sees through them.
+TYPOGRIFY_SPAN = re.compile(r'<span class="(?:caps|amp|dquo|quo)">')
+TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+CHAR = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.S)
+ENTRY_HEADER = re.compile(r"^\s*\[\[\s*term\s*\]\]")
+TOML_LINE = re.compile(r"at line (\d+)")
+
+
+@dataclass
+class Term:
+    term: str
+    definition: str
+    slug: str
+    aliases: list = field(default_factory=list)
+    chinese: str = ""
+    note: str = ""
+    line: int = 0
+    essays: list = field(default_factory=list)
+
+    def variants(self):
+        return [self.term, *self.aliases, *([self.chinese] if self.chinese else [])]
+
+
+def slugify_term(text):
+    slug = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return slug or "term"
+
+
+def _key_lines(lines, start, end):
+    """Line numbers (1-based) of the keys set between two entry headers."""
+    found = {}
+    for number in range(start, end):
+        match = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number])
+        if match:
+            found.setdefault(match.group(1), number + 1)
+    return found
+
+
+def _check_entry(entry, key_lines, header_line, claimed):
+    """Validate one [[term]] table; returns (Term fields or None, errors)."""
+    errors = [
+        (
+            key_lines.get(key, header_line),
+            f"unknown key {key!r} — use term, aliases, chinese, definition or note",
+        )
+        for key in sorted(set(entry) - ENTRY_KEYS)
+    ]
+    name = entry.get("term")
+    if not isinstance(name, str) or not name.strip():
+        return None, [*errors, (header_line, 'entry has no term — add term = "…"')]
+    name = name.strip()
+    definition = entry.get("definition")
+    if not isinstance(definition, str) or not definition.strip():
+        errors.append(
+            (
+                key_lines.get("definition", header_line),
+                f"term {name!r} has no definition — add definition = "
+                '"one plain sentence" to the entry',
+            )
+        )
+    aliases = entry.get("aliases", [])
+    aliases = [aliases] if isinstance(aliases, str) else aliases
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        errors.append(
+            (key_lines.get("aliases", header_line), f"aliases of {name!r} must be strings")
+        )
+        aliases = []
+    aliases = [a.strip() for a in aliases if a.strip()]
+    for key in ("chinese", "note"):
+        if not isinstance(entry.get(key, ""), str):
+            errors.append((key_lines.get(key, header_line), f"{key} of {name!r} must be a string"))
+    for variant in [name, *aliases]:
+        owner = claimed.get(variant.casefold())
+        if owner and owner[0] != name:
+            line = key_lines.get("term" if variant == name else "aliases", header_line)
+            errors.append(
+                (
+                    line,
+                    f"{variant!r} is claimed by both {owner[0]!r} (line {owner[1]}) and "
+                    f"{name!r} — keep it in one entry only",
+                )
+            )
+        else:
+            claimed[variant.casefold()] = (name, key_lines.get("term", header_line))
+    if errors:
+        return None, errors
+    fields = {
+        "term": name,
+        "definition": definition.strip(),
+        "aliases": aliases,
+        "chinese": entry.get("chinese", "").strip(),
+        "note": entry.get("note", "").strip(),
+        "line": header_line,
+    }
+    return fields, []
+
+
+def load_glossary(path):
+    """Read and check the glossary; returns (terms, errors).
+
+    Each error is ``(line, message)``; invalid entries are left out of terms.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = TOML_LINE.search(str(exc))
+        message = f"not valid TOML ({exc}) — fix the syntax; each entry starts with [[term]]"
+        return [], [(int(line.group(1)) if line else 1, message)]
+    lines = text.splitlines()
+    headers = [i for i, line in enumerate(lines) if ENTRY_HEADER.match(line)]
+    errors = [
+        (1, f"unknown top-level key {key!r} — entries go in [[term]] tables")
+        for key in sorted(set(data) - {"term"})
+    ]
+    entries = data.get("term", [])
+    if not isinstance(entries, list):
+        return [], [(1, "'term' must be a list of [[term]] tables — write each entry as [[term]]")]
+    terms, claimed, slugs = [], {}, set()
+    for index, entry in enumerate(entries):
+        start = headers[index] if index < len(headers) else 0
+        end = headers[index + 1] if index + 1 < len(headers) else len(lines)
+        fields, entry_errors = _check_entry(
+            entry, _key_lines(lines, start, end), start + 1, claimed
+        )
+        errors.extend(entry_errors)
+        if fields is None:
+            continue
+        slug = slugify_term(fields["term"])
+        while slug in slugs:
+            slug += "-2"
+        slugs.add(slug)
+        terms.append(Term(slug=slug, **fields))
+    return terms, errors
+
+
+# Matching -------------------------------------------------------------------
+
+
+def _variant_pattern(text):
+    """A regex for one term variant: flexible spaces, apostrophes, hyphens."""
+    parts = []
+    for word in text.split():
+        escaped = re.escape(word)
+        escaped = escaped.replace("'", "['\u2019]").replace(r"\-", "[-\u2010\u2011]")
+        parts.append(escaped)
+    body = r"[\s\u00a0]+".join(parts)
+    # Latin words need word boundaries; Chinese text has no spaces to mark them.
+    if re.match(r"\w", text, re.ASCII):
+        body = r"(?<![\w])" + body
+    if re.search(r"\w$", text, re.ASCII):
+        body += r"(?![\w])"
+    return body
+
+
+def build_matcher(terms):
+    """One regex for all terms; the group name says which term matched."""
+    groups = []
+    for index, term in enumerate(terms):
+        variants = sorted(term.variants(), key=len, reverse=True)
+        groups.append(f"(?P<t{index}>" + "|".join(_variant_pattern(v) for v in variants) + ")")
+    if not groups:
+        return None
+    return re.compile("|".join(groups), re.IGNORECASE)
+
+
+class _Walker:
+    """Tracks open elements while tokens go by: are we inside a skipped one?"""
+
+    def __init__(self):
+        self.stack = []
+        self.skipping = 0
+
+    def is_transparent(self, value, tag):
+        """Typogrify's wrappers (and their closing tags) do not break a run."""
+        if tag.group(1) == "" and TYPOGRIFY_SPAN.fullmatch(value):
+            self.stack.append("span~")
+            return True
+        closes_wrapper = tag.group(1) == "/" and tag.group(2).lower() == "span"
+        if closes_wrapper and self.stack and self.stack[-1] == "span~":
+            self.stack.pop()
+            return True
+        return False
+
+    def feed(self, value, tag):
+        name = tag.group(2).lower()
+        if tag.group(1) == "/":
+            while name in self.stack:
+                popped = self.stack.pop()
+                self.skipping -= popped in SKIP_ELEMENTS
+                if popped == name:
+                    break
+        elif name not in VOID_ELEMENTS and not value.rstrip(">").endswith("/"):
+            self.stack.append(name)
+            self.skipping += name in SKIP_ELEMENTS
+
+
+def _text_runs(markup):
+    """Yield runs of linkable text as lists of (logical char, raw start, raw end).
+
+    A run is text uninterrupted by any tag except typogrify's wrappers, outside
+    every element in SKIP_ELEMENTS.
+    """
+    walker = _Walker()
+    run = []
+    for token in TOKEN.finditer(markup):
+        value = token.group()
+        if value.startswith("<!--"):
+            continue
+        if value.startswith("<"):
+            tag = TAG.match(value)
+            if tag and walker.is_transparent(value, tag):
+                continue
+            if run:
+                yield run
+                run = []
+            if tag:
+                walker.feed(value, tag)
+            continue
+        if walker.skipping:
+            continue
+        start = token.start()
+        for char in CHAR.finditer(value):
+            text = char.group()
+            logical = html.unescape(text) if text.startswith("&") else text
+            run.append((logical, start + char.start(), start + char.end()))
+    if run:
+        yield run
+
+
+def _balanced(segment):
+    depth = 0
+    for tag in re.finditer(r"<span[^>]*>|</span>", segment):
+        depth += -1 if tag.group().startswith("</") else 1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _expand(markup, start, end):
+    """Widen [start, end) over typogrify wrappers the match begins or ends in."""
+    while not _balanced(markup[start:end]):
+        before = re.search(r'<span class="(?:caps|amp|dquo|quo)">$', markup[:start])
+        after = re.match(r"</span>", markup[end:])
+        if markup[start:end].count("</span>") > len(re.findall(r"<span", markup[start:end])):
+            if not before:
+                return None
+            start = before.start()
+        elif after:
+            end += after.end()
+        else:
+            return None
+    return start, end
+
+
+def link_first_uses(markup, terms, matcher, link_for):
+    """Return (markup with first uses linked, terms linked in order of use).
+
+    ``link_for(term)`` gives the opening ``<a …>`` tag for a term.
+    """
+    if not markup or matcher is None:
+        return markup, []
+    linked, seen = [], set()
+    insertions = []
+    for run in _text_runs(markup):
+        logical = "".join(char for char, _, _ in run)
+        for match in matcher.finditer(logical):
+            term = terms[int(match.lastgroup[1:])]
+            if term.slug in seen:
+                continue
+            span = _expand(markup, run[match.start()][1], run[match.end() - 1][2])
+            if span is None:
+                continue
+            linked.append(term)
+            seen.add(term.slug)
+            insertions.append((span[0], span[1], link_for(term)))
+    for start, end, opening in sorted(insertions, reverse=True):
+        markup = markup[:start] + opening + markup[start:end] + "</a>" + markup[end:]
+    return markup, linked
+
+
+# Rendering ------------------------------------------------------------------
+
+
+def term_link(term, page_path):
+    return (
+        f'<a class="glossary-term" href="{{filename}}/{html.escape(page_path)}#term-{term.slug}"'
+        f' title="{html.escape(term.definition)}"'
+        f' aria-describedby="glossary-{term.slug}">'
+    )
+
+
+def terms_note(terms, page_path):
+    """The "Terms in this essay" list: the definitions the links describe."""
+    items = []
+    for term in terms:
+        chinese = f' <span lang="zh">{html.escape(term.chinese)}</span>' if term.chinese else ""
+        items.append(
+            f'<dt><a href="{{filename}}/{html.escape(page_path)}#term-{term.slug}">'
+            f"{html.escape(term.term)}</a>{chinese}</dt>\n"
+            f'<dd id="glossary-{term.slug}">{html.escape(term.definition)}</dd>'
+        )
+    return (
+        '\n<aside class="glossary-notes editorial-note" aria-labelledby="glossary-notes-title">\n'
+        '<h2 id="glossary-notes-title">Terms in this essay</h2>\n<dl>\n'
+        + "\n".join(items)
+        + "\n</dl>\n</aside>"
+    )
+
+
+# Over the site's essays ----------------------------------------------------
+
+
+def read_site_glossary(settings):
+    path = Path(settings["PATH"]) / settings["GLOSSARY_PATH"]
+    if not path.is_file():
+        return []
+    terms, errors = load_glossary(path)
+    for line, message in errors:
+        logger.error("%s:%s: %s", path, line, message)
+    return terms
+
+
+def link_essays(generator):
+    settings = generator.settings
+    terms = read_site_glossary(settings)
+    generator.context["glossary_terms"] = sorted(terms, key=lambda t: t.term.casefold())
+    generator.context["glossary_page_needed"] = bool(terms)
+    matcher = build_matcher(terms)
+    page_path = settings["GLOSSARY_PAGE"]
+    listed = {id(a) for a in published_articles(generator)}
+    for article in all_articles(generator):
+        markup, used = link_first_uses(
+            article._content, terms, matcher, lambda term: term_link(term, page_path)
+        )
+        article.glossary_terms = used
+        if not used:
+            continue
+        set_content(article, markup + terms_note(used, page_path))
+        if id(article) in listed:
+            for term in used:
+                term.essays.append(article)
+    for term in terms:
+        term.essays.sort(key=lambda a: (a.date, a.slug), reverse=True)
+
+
+def check_glossary_page(generator):
+    if not generator.context.get("glossary_page_needed"):
+        return
+    page_path = generator.settings["GLOSSARY_PAGE"]
+    sources = {p.relative_source_path for p in [*generator.pages, *generator.hidden_pages]}
+    if page_path not in sources:
+        logger.error(
+            "%s: the glossary has terms but there is no glossary page — create %s with "
+            "'Template: glossary' (or set GLOSSARY_PAGE)",
+            Path(generator.settings["PATH"]) / generator.settings["GLOSSARY_PATH"],
+            page_path,
+        )
