@@ -5,6 +5,8 @@ publishconf.py imports everything here and adds the production overrides.
 
 from pathlib import Path
 
+from markdown.extensions.toc import slugify_unicode
+
 _HERE = Path(__file__).resolve().parent
 
 # Site identity -------------------------------------------------------------
@@ -47,6 +49,13 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
+    "site_search",
+    "sidenotes",
+    "essay_outline",
+    "essay_series",
+    "cjk_typography",
+    "related_posts",
+    "neighbors",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -67,6 +76,8 @@ METADATA_KEYS = {
     "template": "a page's own template (pages only)",
     "save_as": "a page's own output path (pages only)",
     "url": "a page's own URL (pages only)",
+    "series": "the name of the series an essay belongs to",
+    "series_part": "the essay's part number in its series: 1, 2, 3…",
 }
 
 # Markdown and typography -----------------------------------------------------
@@ -171,3 +182,15 @@ MENUITEMS = [("Archives", "archives/"), ("Topics", "tags/")]
 
 # Plugins ----------------------------------------------------------------------
 STYLESHEET_MINIFY = False
+
+# Reader features: search, sidenotes, outline, series, translations ----------
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+MENUITEMS = [*MENUITEMS, ("Search", SEARCH_URL)]
+# Heading ids keep Chinese characters ("#网联的作用", not "#_1").
+MARKDOWN["extension_configs"]["markdown.extensions.toc"]["slugify"] = slugify_unicode
+# Related essays by shared tags (pelican-related-posts), never more than three.
+RELATED_POSTS_MAX = 3
+# Names of languages, written in that language, for links between translations.
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}

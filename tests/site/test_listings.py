@@ -128,7 +128,12 @@ def test_dates_are_machine_readable(all_pages):
 
 def test_pages_load_no_script_and_nothing_from_other_hosts(all_pages):
     for path, page in all_pages:
-        assert page.find("script") is None, path
+        scripts = [script["src"].rsplit("/", 1)[-1] for script in page.find_all("script")]
+        if page.body.get("data-page-type") == "search":
+            # The one page that needs script loads the site's own search module.
+            assert len(scripts) == 1 and scripts[0].startswith("search."), path
+        else:
+            assert scripts == [], path
         for tag in page.find_all(["link", "img", "iframe", "source", "video", "audio"]):
             if tag.name == "link" and "alternate" in tag.get("rel", []):
                 continue
