@@ -49,6 +49,10 @@ DEFAULTS = {
 CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af]")
 WORD = re.compile(r"[^\W_]")
 TAG = re.compile(r"<[^>]+>")
+# Footnote numbers and "jump back" arrows are furniture, not words.
+FOOTNOTE_MARKS = re.compile(
+    r'<sup id="fnref[^"]*">.*?</sup>|<a class="footnote-backref".*?</a>', re.DOTALL
+)
 
 
 def count_words(text):
@@ -66,7 +70,7 @@ def reading_minutes(words, cjk, words_per_minute=213, cjk_per_minute=501):
 
 def html_text(content):
     """The visible text of rendered HTML, entities decoded."""
-    return html.unescape(TAG.sub(" ", content))
+    return html.unescape(TAG.sub(" ", FOOTNOTE_MARKS.sub(" ", content)))
 
 
 def heading_anchors(content):

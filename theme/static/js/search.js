@@ -95,11 +95,18 @@ async function runSearch(query) {
     return;
   }
   say("Searching…");
-  const pagefind = await pagefindPromise;
-  const search = await pagefind.search(term);
-  const results = await Promise.all(
-    search.results.slice(0, MAX_RESULTS).map((result) => result.data()),
-  );
+  let search;
+  let results;
+  try {
+    const pagefind = await pagefindPromise;
+    search = await pagefind.search(term);
+    results = await Promise.all(
+      search.results.slice(0, MAX_RESULTS).map((result) => result.data()),
+    );
+  } catch {
+    say("Search could not load. Find essays in the archives or by topic instead.");
+    return;
+  }
   if (ticket !== latest) {
     return; // a newer query has started; its results win
   }
