@@ -11,7 +11,8 @@ Signals: ``initialized`` (applies the defaults) and ``finalized`` (runs the
 Pagefind binary that the ``pagefind`` package ships on ``pelican.output_path``,
 after every page is written, then puts the languages in
 ``pagefind-entry.json`` in name order: Pagefind writes them in hash-map order,
-the one part of its output that differs between two runs on the same input).
+the one part of its output that differs between two runs on the same input,
+and removes the ready-made interfaces the site does not use).
 
 Settings (defaults in ``DEFAULTS``):
   SITE_SEARCH_ENABLED     build the index (True)
@@ -19,6 +20,10 @@ Settings (defaults in ``DEFAULTS``):
                           scripts ("pagefind"); templates link to it
   SITE_SEARCH_EXCLUDE     CSS selectors inside indexed regions to leave out
                           ([]); ``data-pagefind-ignore`` works as well
+  SITE_SEARCH_KEEP_PAGEFIND_UI
+                          keep the ready-made search interfaces Pagefind
+                          writes beside its index (False: the site has its
+                          own, and they are 400 kB that nothing loads)
 
 Attributes: none.  Adds ``SITE_SEARCH_BUNDLE_DIR`` to the template context
 through the settings.
@@ -43,7 +48,20 @@ DEFAULTS = {
     "SITE_SEARCH_ENABLED": True,
     "SITE_SEARCH_BUNDLE_DIR": "pagefind",
     "SITE_SEARCH_EXCLUDE": [],
+    "SITE_SEARCH_KEEP_PAGEFIND_UI": False,
 }
+
+# Pagefind's own interfaces; the search page uses pagefind.js (and the worker,
+# index and WebAssembly files it loads) only.
+PAGEFIND_UI_FILES = [
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+]
 
 
 def pagefind_executable():
@@ -110,7 +128,11 @@ def build_index(pelican):
             (result.stdout + result.stderr).strip() or f"exit code {result.returncode}",
         )
         return
-    sort_entry_languages(Path(pelican.output_path) / settings["SITE_SEARCH_BUNDLE_DIR"])
+    bundle = Path(pelican.output_path) / settings["SITE_SEARCH_BUNDLE_DIR"]
+    sort_entry_languages(bundle)
+    if not settings["SITE_SEARCH_KEEP_PAGEFIND_UI"]:
+        for name in PAGEFIND_UI_FILES:
+            (bundle / name).unlink(missing_ok=True)
     logger.info(
         "Wrote the search index to %s/%s", pelican.output_path, settings["SITE_SEARCH_BUNDLE_DIR"]
     )

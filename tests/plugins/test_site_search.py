@@ -38,6 +38,13 @@ def test_every_published_essay_is_indexed_and_nothing_else(fixture_site):
     assert titles["/essays/mobile-payment-clearing/zh/"] == "移动支付的清算逻辑"
 
 
+def test_bundle_holds_the_search_api_and_not_pagefinds_own_interfaces(fixture_site):
+    bundle = fixture_site.output / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-worker.js").is_file()
+    assert sorted(p.name for p in bundle.glob("pagefind*ui*")) == []
+    assert not (bundle / "pagefind-highlight.js").exists()
+
+
 def test_one_index_per_language(fixture_site):
     entry = json.loads((fixture_site.output / "pagefind" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["en", "zh"]
