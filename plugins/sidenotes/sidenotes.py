@@ -80,13 +80,19 @@ def sidenotes(html):
         toggle = soup.new_tag(
             "input", attrs={"type": "checkbox", "id": toggle_id, "class": "sidenote-toggle"}
         )
-        label = soup.new_tag("label", attrs={"for": toggle_id, "class": "sidenote-ref"})
+        # Numbers are furniture: the search index keeps only the note's words.
+        label = soup.new_tag(
+            "label",
+            attrs={"for": toggle_id, "class": "sidenote-ref", "data-pagefind-ignore": ""},
+        )
         hidden = soup.new_tag("span", attrs={"class": "visually-hidden"})
         hidden.string = "Note "
         label.append(hidden)
         label.append(number)
         note = soup.new_tag("span", attrs={"class": "sidenote"})
-        note_number = soup.new_tag("span", attrs={"class": "sidenote-number"})
+        note_number = soup.new_tag(
+            "span", attrs={"class": "sidenote-number", "data-pagefind-ignore": ""}
+        )
         note_number.string = number
         note.append(note_number)
         note.append(" ")
