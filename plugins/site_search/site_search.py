@@ -28,9 +28,9 @@ Settings (defaults in ``DEFAULTS``):
 Attributes: none.  Adds ``SITE_SEARCH_BUNDLE_DIR`` to the template context
 through the settings.
 
-Why not a maintained plugin: ``pelican-search`` drives Stork, which is no
-longer developed and has no Chinese segmentation; Pagefind has no Pelican
-plugin.  The binary is run as a subprocess rather than through the package's
+Why not a maintained plugin: ``pelican-search`` (1.1.1) drives Stork, which
+its author has stopped developing, which splits no Chinese into words and
+whose binary is not on PyPI; no maintained Pelican plugin runs Pagefind.  The binary is run as a subprocess rather than through the package's
 asyncio API, so a build needs no event loop and its errors come back as one
 exit code and log.
 """

@@ -88,10 +88,12 @@ def test_query_in_the_address_is_searched_on_load(page, fixture_site_server):
     expect(page.get_by_label("Search essays")).to_have_value("网联")
 
 
-def test_essay_page_loads_no_script(page, fixture_site_server):
+@pytest.mark.parametrize("which", ["seed", "chinese"])
+def test_essay_page_loads_no_script(page, site_server, fixture_site_server, essay_url, which):
+    url = site_server + essay_url if which == "seed" else fixture_site_server + ZH_URL
     requested = []
     page.on("request", lambda request: requested.append((request.resource_type, request.url)))
-    page.goto(fixture_site_server + ZH_URL)
+    page.goto(url)
     page.wait_for_load_state("networkidle")
     assert [url for kind, url in requested if kind == "script"] == []
     assert not any("pagefind" in url for _kind, url in requested)
