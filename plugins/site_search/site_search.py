@@ -31,9 +31,9 @@ through the settings.
 Why not a maintained plugin: ``pelican-search`` (1.1.1) drives Stork, which
 its author has stopped developing, which splits no Chinese into words and
 whose binary is not on PyPI; no maintained Pelican plugin runs Pagefind.  The
-binary is run as a subprocess
-rather than through the package's asyncio API, so a build needs no event loop
-and its errors come back as one exit code and log.
+binary is run as a subprocess rather than through the package's asyncio API,
+so a build needs no event loop and its errors come back as one exit code and
+log.
 """
 
 import json
