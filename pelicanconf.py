@@ -5,6 +5,8 @@ publishconf.py imports everything here and adds the production overrides.
 
 from pathlib import Path
 
+from markdown.extensions.toc import slugify_unicode
+
 _HERE = Path(__file__).resolve().parent
 
 # Site identity -------------------------------------------------------------
@@ -51,6 +53,13 @@ PLUGINS = [
     "social_image",
     "json_feed",
     "editorial",
+    "site_search",
+    "sidenotes",
+    "essay_outline",
+    "essay_series",
+    "cjk_typography",
+    "related_posts",
+    "neighbors",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -78,6 +87,8 @@ METADATA_KEYS = {
     "original_language": "language code of the original (zh, en)",
     "translator": "who translated the essay",
     "machine_translated": "yes when the text is a machine translation",
+    "series": "the name of the series an essay belongs to",
+    "series_part": "the essay's part number in its series: 1, 2, 3…",
 }
 
 # Markdown and typography -----------------------------------------------------
@@ -208,3 +219,18 @@ DISCLOSURE_DEFAULT = (
 CORRECTIONS_PAGE = "pages/corrections.md"
 CORRECTIONS_FEED_ATOM = "feeds/corrections.atom.xml"
 CHARTS_DATA_PATH = "data"
+
+# Reader features: search, sidenotes, outline, series, translations ----------
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+MENUITEMS = [*MENUITEMS, ("Search", SEARCH_URL)]
+# Heading ids keep Chinese characters ("#网联的作用", not "#_1").
+MARKDOWN["extension_configs"]["markdown.extensions.toc"]["slugify"] = slugify_unicode
+# Related essays by shared tags (pelican-related-posts), never more than three.
+RELATED_POSTS_MAX = 3
+# Names of languages, written in that language, for links between translations.
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+# The site's own notes in essays (disclosure, glossary, corrections) are the
+# same boilerplate everywhere: searching them would match every essay.
+SITE_SEARCH_EXCLUDE = [".editorial-note"]

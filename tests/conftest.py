@@ -131,3 +131,15 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_site_subpath_server(fixture_site, tmp_path_factory):
+    """The fixture site's output served under /deep/path/, as a sub-path deploy."""
+    root = tmp_path_factory.mktemp("subpath")
+    (root / "deep").mkdir()
+    (root / "deep" / "path").symlink_to(fixture_site.output, target_is_directory=True)
+    url, server = serve_folder(root)
+    yield url + "deep/path/"
+    server.shutdown()
+    server.server_close()

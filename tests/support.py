@@ -182,3 +182,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def fixture_essays(status="published"):
+    """Metadata of the fixture site's essays with the given status."""
+    metas = [read_source(p)[0] for p in sorted((FIXTURE_CONTENT / "essays").glob("*.md"))]
+    return [m for m in metas if m.get("status", "published") == status]
+
+
+# JavaScript that counts a page's script elements other than JSON-LD data blocks.
+NO_CODE_SCRIPTS = "[...document.scripts].filter(s => s.type !== 'application/ld+json').length"

@@ -24,6 +24,9 @@ def source_blocks(body):
 
 
 def rendered_blocks(essay_body):
+    # Heading permalinks ("#") are page furniture, not the author's words.
+    for anchor in essay_body.select(".heading-anchor"):
+        anchor.decompose()
     return [
         (el.name, normalise_text(el.get_text()))
         for el in essay_body.find_all(["h2", "h3", "h4", "p", "hr"], recursive=False)

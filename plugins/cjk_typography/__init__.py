@@ -1,0 +1,3 @@
+from .cjk_typography import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .essay_outline import register
+
+__all__ = ["register"]

@@ -1,0 +1,3 @@
+from .essay_series import register
+
+__all__ = ["register"]

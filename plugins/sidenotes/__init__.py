@@ -1,0 +1,3 @@
+from .sidenotes import register
+
+__all__ = ["register"]

@@ -1,0 +1,144 @@
+"""Build the Pagefind search index of every build, into that build's output.
+
+Pagefind indexes the finished HTML: it reads ``<html lang>`` and writes one
+index per language (the extended binary from PyPI's ``pagefind[extended]``
+segments Chinese and Japanese into words), plus the ``pagefind.js`` API that
+the search page (``theme/static/js/search.js``) loads.  Only what templates mark
+with ``data-pagefind-body`` is indexed (essay bodies), with the title and date
+taken from ``data-pagefind-meta``.
+
+Signals: ``initialized`` (applies the defaults) and ``finalized`` (runs the
+Pagefind binary that the ``pagefind`` package ships on ``pelican.output_path``,
+after every page is written, then puts the languages in
+``pagefind-entry.json`` in name order: Pagefind writes them in hash-map order,
+the one part of its output that differs between two runs on the same input,
+and removes the ready-made interfaces the site does not use).
+
+Settings (defaults in ``DEFAULTS``):
+  SITE_SEARCH_ENABLED     build the index (True)
+  SITE_SEARCH_BUNDLE_DIR  folder under the output path for the index and its
+                          scripts ("pagefind"); templates link to it
+  SITE_SEARCH_EXCLUDE     CSS selectors inside indexed regions to leave out
+                          ([]); ``data-pagefind-ignore`` works as well
+  SITE_SEARCH_KEEP_PAGEFIND_UI
+                          keep the ready-made search interfaces Pagefind
+                          writes beside its index (False: the site has its
+                          own, and they are 400 kB that nothing loads)
+
+Attributes: none.  Adds ``SITE_SEARCH_BUNDLE_DIR`` to the template context
+through the settings.
+
+Why not a maintained plugin: ``pelican-search`` (1.1.1) drives Stork, which
+its author has stopped developing, which splits no Chinese into words and
+whose binary is not on PyPI; no maintained Pelican plugin runs Pagefind.  The
+binary is run as a subprocess rather than through the package's asyncio API,
+so a build needs no event loop and its errors come back as one exit code and
+log.
+"""
+
+import json
+import logging
+import subprocess
+from pathlib import Path
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SITE_SEARCH_ENABLED": True,
+    "SITE_SEARCH_BUNDLE_DIR": "pagefind",
+    "SITE_SEARCH_EXCLUDE": [],
+    "SITE_SEARCH_KEEP_PAGEFIND_UI": False,
+}
+
+# Pagefind's own interfaces; the search page uses pagefind.js (and the worker,
+# index and WebAssembly files it loads) only.
+PAGEFIND_UI_FILES = [
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+]
+
+
+def pagefind_executable():
+    """Path to the Pagefind binary: the extended one when installed."""
+    from pagefind.service import get_executable  # noqa: PLC0415
+
+    found = get_executable()
+    return str(found) if found else None
+
+
+def pagefind_command(executable, site, bundle_dir, exclude=()):
+    command = [executable, "--site", str(site), "--output-subdir", bundle_dir, "--silent"]
+    for selector in exclude:
+        command += ["--exclude-selectors", selector]
+    return command
+
+
+def sort_entry_languages(bundle):
+    """Write pagefind-entry.json with its languages in name order.
+
+    Pagefind writes the languages in hash-map order, which changes from run to
+    run; everything else in the bundle is already the same for the same input.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    entry["languages"] = dict(sorted(entry["languages"].items()))
+    entry_path.write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+    )
+
+
+def apply_defaults(settings):
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+
+
+def initialized(pelican):
+    apply_defaults(pelican.settings)
+
+
+def build_index(pelican):
+    settings = pelican.settings
+    apply_defaults(settings)
+    if not settings["SITE_SEARCH_ENABLED"]:
+        return
+    executable = pagefind_executable()
+    if executable is None:
+        logger.error(
+            "site_search: the Pagefind binary is not installed — "
+            "run `make setup` (it installs pagefind[extended] from requirements.txt)"
+        )
+        return
+    command = pagefind_command(
+        executable,
+        pelican.output_path,
+        settings["SITE_SEARCH_BUNDLE_DIR"],
+        settings["SITE_SEARCH_EXCLUDE"],
+    )
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        logger.error(
+            "site_search: Pagefind could not index %s — %s",
+            pelican.output_path,
+            (result.stdout + result.stderr).strip() or f"exit code {result.returncode}",
+        )
+        return
+    bundle = Path(pelican.output_path) / settings["SITE_SEARCH_BUNDLE_DIR"]
+    sort_entry_languages(bundle)
+    if not settings["SITE_SEARCH_KEEP_PAGEFIND_UI"]:
+        for name in PAGEFIND_UI_FILES:
+            (bundle / name).unlink(missing_ok=True)
+    logger.info(
+        "Wrote the search index to %s/%s", pelican.output_path, settings["SITE_SEARCH_BUNDLE_DIR"]
+    )
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.finalized.connect(build_index)
