@@ -47,6 +47,7 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
+    "content_guard",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -171,3 +172,17 @@ MENUITEMS = [("Archives", "archives/"), ("Topics", "tags/")]
 
 # Plugins ----------------------------------------------------------------------
 STYLESHEET_MINIFY = False
+
+# Authoring: content checks, drafts and previews --------------------------------
+# content_guard checks every essay and page before each build (and alone with
+# `make check`); see plugins/content_guard for its settings.
+CONTENT_GUARD_LANGUAGES = ["en", "zh"]
+# Locally drafts are built, marked "Draft", and listed at /drafts/;
+# publishconf.py writes none of them.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "drafts"]
+DRAFTS_URL = "drafts/"
+DRAFTS_SAVE_AS = "drafts/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "drafts/pages/{slug}/{lang}/"
+DRAFT_PAGE_LANG_SAVE_AS = "drafts/pages/{slug}/{lang}/index.html"
