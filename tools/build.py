@@ -27,8 +27,6 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.content_guard import ContentErrors
-
 
 @dataclass
 class BuildResult:
@@ -161,8 +159,12 @@ def build(
             override["PATH"] = str(Path(content).absolute())
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
-    except ContentErrors:
-        pass  # every problem was logged, one line each
+    except SystemExit as stop:
+        # content_guard's ContentErrors: every problem was logged, one line each.
+        # (Pelican imports the plugin under its own module name, so match the
+        # attribute rather than the class.)
+        if not hasattr(stop, "problems"):
+            raise
     except Exception as error:
         crashed = error
         collector.problems.append(describe_crash(error))

@@ -290,6 +290,39 @@ def check_metadata(source: Source, settings, problems):
 
     check_required(source, settings, problems)
     check_values(source, settings, problems)
+    check_terms(source, settings, problems)
+
+
+TERM_KEYS = {"tags": "Tag", "category": "Category", "author": "Author", "authors": "Author"}
+
+
+def check_terms(source: Source, settings, problems):
+    """Tags, categories and authors need a name that gives a URL slug."""
+    for key, kind in TERM_KEYS.items():
+        value, line = source.meta.get(key, ("", 0))
+        names = [n.strip() for n in value.split(",")] if key in ("tags", "authors") else [value]
+        for name in names:
+            if name and not term_slug(name, kind, settings):
+                problems.append(
+                    Problem(
+                        source.shown,
+                        line,
+                        f"{kind.lower()} {name!r} has no letters or digits to make its URL from",
+                        "use a name with letters or digits (markup in it is dropped from URLs)",
+                    )
+                )
+
+
+def term_slug(name, kind, settings):
+    subs = settings.get(
+        f"{kind.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    )
+    return slugify(
+        name,
+        regex_subs=subs,
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
 
 
 def check_required(source: Source, settings, problems):
@@ -356,7 +389,7 @@ def check_values(source: Source, settings, problems):
                 source.shown,
                 line,
                 f"slug {value!r} is not lower-case letters, digits and hyphens",
-                f"write it like {slugify(value) or 'my-essay-title'!r}",
+                f"write it like {suggest_slug(value)!r}",
             )
         )
 
@@ -372,6 +405,12 @@ def check_values(source: Source, settings, problems):
                     "remove the Template line, or name a file in theme/templates/ without .html",
                 )
             )
+
+
+def suggest_slug(value: str) -> str:
+    from unidecode import unidecode  # noqa: PLC0415
+
+    return "-".join(re.findall(r"[a-z0-9]+", unidecode(value).lower())) or "my-essay-title"
 
 
 def parse_iso(value: str):
@@ -563,51 +602,57 @@ def reserved_outputs(settings):
 
 
 def check_uniqueness(sources, settings, problems):
-    slugs = {}
-    outputs = {}
+    """Each (slug, language) and each output path belongs to one file only.
+
+    Every file of a clash gets its own message naming the others."""
     reserved = reserved_outputs(settings)
+    by_slug = {}
     for source in sources:
         slug = slug_of(source, settings)
-        lang = source.meta.get("lang", ("", 0))[0] or settings.get("DEFAULT_LANG", "en")
-        line = source.meta.get("slug", source.meta.get("title", ("", 1)))[1]
-        clashed = False
         if slug:
-            other = slugs.get((slug, lang))
-            if other:
-                clashed = True
+            lang = source.meta.get("lang", ("", 0))[0] or settings.get("DEFAULT_LANG", "en")
+            by_slug.setdefault((slug, lang), []).append(source)
+    by_output = {}
+    for (slug, _), group in by_slug.items():
+        for source in group:
+            line = source.meta.get("slug", source.meta.get("title", ("", 1)))[1]
+            others = [o.shown for o in group if o is not source]
+            if others:
                 problems.append(
                     Problem(
                         source.shown,
                         line,
-                        f"slug {slug!r} is already used by {other.shown}",
-                        "give one of them a different 'Slug:' (slugs never change once published)",
+                        f"slug {slug!r} is also used by {', '.join(others)}",
+                        "give one of them a different 'Slug:' (never change a published one)",
+                    )
+                )
+            output = output_path_of(source, slug, settings)
+            if not output:
+                continue
+            if output in reserved:
+                problems.append(
+                    Problem(
+                        source.shown,
+                        line,
+                        f"its output {output!r} would overwrite {reserved[output]}",
+                        "give it a different 'Slug:'",
                     )
                 )
             else:
-                slugs[(slug, lang)] = source
-        output = output_path_of(source, slug, settings) if slug else None
-        if not output or clashed:
-            continue
-        if output in reserved:
-            problems.append(
-                Problem(
-                    source.shown,
-                    line,
-                    f"its output {output!r} would overwrite {reserved[output]}",
-                    "give it a different 'Slug:'",
+                by_output.setdefault(output, []).append((source, line, group))
+    for output, entries in by_output.items():
+        for source, line, group in entries:
+            # Files that share a slug were told so already.
+            others = [o.shown for o, _, _ in entries if o is not source and o not in group]
+            if others:
+                problems.append(
+                    Problem(
+                        source.shown,
+                        line,
+                        f"its output {output!r} is also written by {', '.join(others)}",
+                        "give one of them a different 'Slug:' or 'Save_as:'",
+                    )
                 )
-            )
-        elif output in outputs:
-            problems.append(
-                Problem(
-                    source.shown,
-                    line,
-                    f"its output {output!r} is also written by {outputs[output].shown}",
-                    "give one of them a different 'Slug:' or 'Save_as:'",
-                )
-            )
-        else:
-            outputs[output] = source
 
 
 # The whole site ---------------------------------------------------------------------------
