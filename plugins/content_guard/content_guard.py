@@ -89,6 +89,8 @@ META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 BEGIN_RE = re.compile(r"^-{3}(\s.*)?")
 END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 LINK_RE = re.compile(r"[{|](?P<what>filename|static|attach)[|}](?P<target>[^\s)\"'>]+)")
+# C0 controls but tab, newline and carriage return; DEL and the C1 controls.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 IMAGE_OPENING_RE = re.compile(r"!\[[^\]]*\]\(\s*<?\Z")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
@@ -222,7 +224,9 @@ def parse_source(path: Path, kind: str, problems: list) -> Source | None:
         )
         return None
     source.text = text
-    lines = text.splitlines()
+    check_characters(source, problems)
+    # Line numbers as editors count them: only newlines end a line.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     index = 0
     if lines and BEGIN_RE.match(lines[0]):
         index = 1
@@ -255,6 +259,22 @@ def parse_source(path: Path, kind: str, problems: list) -> Source | None:
     source.body_line = index + 1
     source.body = "\n".join(lines[index:])
     return source
+
+
+def check_characters(source: Source, problems):
+    """Control characters cannot be written to XML feeds, and no reader sees them."""
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        match = CONTROL_RE.search(line)
+        if match:
+            problems.append(
+                Problem(
+                    source.shown,
+                    number,
+                    f"invisible control character U+{ord(match[0]):04X} "
+                    f"at column {match.start() + 1}",
+                    "delete it (it often comes with copied text)",
+                )
+            )
 
 
 # Checks on one file -------------------------------------------------------------------
@@ -367,11 +387,12 @@ def check_values(source: Source, settings, problems):
             )
 
     checks = (
+        ("translation", ["true", "false"]),
         ("status", settings["CONTENT_GUARD_STATUSES"]),
         ("lang", settings["CONTENT_GUARD_LANGUAGES"]),
     )
     for key, allowed in checks:
-        if key in meta and meta[key][0] not in allowed:
+        if key in meta and meta[key][0].lower() not in allowed:
             value, line = meta[key]
             say(
                 Problem(
@@ -433,14 +454,14 @@ def parse_iso(value: str):
 def line_of(source: Source, needle: str) -> int:
     """The first body line that contains ``needle`` (case-insensitive)."""
     needle = needle.lower()
-    for offset, line in enumerate(source.body.splitlines()):
+    for offset, line in enumerate(source.body.split("\n")):
         if needle in line.lower():
             return source.body_line + offset
     return source.body_line
 
 
 def check_links(source: Source, content_root: Path, problems):
-    for offset, line in enumerate(source.body.splitlines()):
+    for offset, line in enumerate(source.body.split("\n")):
         for match in LINK_RE.finditer(line):
             target = unquote(html.unescape(match["target"]).split("#", 1)[0].split("?", 1)[0])
             if target.startswith("/"):
@@ -601,6 +622,27 @@ def reserved_outputs(settings):
     return reserved
 
 
+def check_translations(sources, settings, problems):
+    """A file marked ``Translation: true`` needs an original with its slug."""
+    groups = {}
+    for source in sources:
+        slug = slug_of(source, settings)
+        if slug:
+            groups.setdefault((source.kind, slug), []).append(source)
+    for (_, slug), group in groups.items():
+        flagged = [s for s in group if s.meta.get("translation", ("false", 0))[0].lower() == "true"]
+        if flagged and len(flagged) == len(group):
+            for source in flagged:
+                problems.append(
+                    Problem(
+                        source.shown,
+                        source.meta["translation"][1],
+                        f"it is marked as a translation, but no original has the slug {slug!r}",
+                        "give it the original's Slug, or remove the 'Translation: true' line",
+                    )
+                )
+
+
 def check_uniqueness(sources, settings, problems):
     """Each (slug, language) and each output path belongs to one file only.
 
@@ -678,6 +720,7 @@ def check_site(settings):
         check_links(source, Path(settings["PATH"]), problems)
         check_body(source, settings, problems)
     check_uniqueness(sources, settings, problems)
+    check_translations(sources, settings, problems)
     problems.sort()
     return problems, len(sources)
 

@@ -247,6 +247,20 @@ CASES = [
         ["has no letters or digits to make its URL from"],
     ),
     (
+        "control-character",
+        "essays/bad.md",
+        essay(body="Copied\x05 text.\n"),
+        8,
+        ["invisible control character U+0005 at column 7", "delete it"],
+    ),
+    (
+        "translation-without-original",
+        "essays/bad.md",
+        essay(header=HEADER + "Lang: zh\nTranslation: true\n"),
+        7,
+        ["it is marked as a translation, but no original has the slug 'bad-essay'"],
+    ),
+    (
         "html-file",
         "essays/bad.html",
         b"<html><head><title>T</title></head><body>x</body></html>",
