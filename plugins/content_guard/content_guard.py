@@ -414,6 +414,23 @@ def check_values(source: Source, settings, problems):
             )
         )
 
+    for key in ("save_as", "url"):
+        value, line = meta.get(key, ("", 0))
+        parts = value.replace("\\", "/").split("/")
+        if (
+            source.kind == "page"
+            and value
+            and (value.startswith("/") or ".." in parts or ":" in value)
+        ):
+            say(
+                Problem(
+                    source.shown,
+                    line,
+                    f"{key} {value!r} is not a path inside the site",
+                    "write a relative path such as 'colophon/index.html' (no leading /, no ..)",
+                )
+            )
+
     if source.kind == "page" and meta.get("template", ("", 0))[0]:
         value, line = meta["template"]
         theme = Path(settings.get("THEME", ""))

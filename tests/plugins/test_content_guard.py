@@ -247,6 +247,13 @@ CASES = [
         ["has no letters or digits to make its URL from"],
     ),
     (
+        "page-outside-the-site",
+        "pages/escape.md",
+        b"Title: Escape\nSave_as: ../../outside.html\n\nText.\n",
+        2,
+        ["save_as '../../outside.html' is not a path inside the site"],
+    ),
+    (
         "control-character",
         "essays/bad.md",
         essay(body="Copied\x05 text.\n"),

@@ -128,3 +128,13 @@ def test_local_build_lists_drafts_and_keeps_them_out_of_listings_and_feeds(fixtu
     assert DRAFT_SLUG not in (fixture_site.output / "feeds" / "all.atom.xml").read_text()
     published = parse_html(fixture_site.output / "essays" / "credit-scores" / "index.html")
     assert published.select_one(".draft-marker") is None
+
+
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+def test_content_cache_stays_off(settings_file):
+    """Pelican's content cache ignores settings changes, so builds never use it."""
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    settings = read_settings(str(ROOT / settings_file))
+    assert settings["CACHE_CONTENT"] is False
+    assert settings["LOAD_CONTENT_CACHE"] is False
