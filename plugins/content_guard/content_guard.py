@@ -91,6 +91,9 @@ END_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?")
 LINK_RE = re.compile(r"[{|](?P<what>filename|static|attach)[|}](?P<target>[^\s)\"'>]+)")
 # C0 controls but tab, newline and carriage return; DEL and the C1 controls.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Rendering a body only to scan it is the slow part of a check: skip it when
+# the text has no raw HTML, no image, no character reference and no "script".
+MARKUP_HINT_RE = re.compile(r"<|!\[|&#|&[a-z]+;|script", re.IGNORECASE)
 IMAGE_OPENING_RE = re.compile(r"!\[[^\]]*\]\(\s*<?\Z")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
@@ -545,15 +548,30 @@ def render_markdown(text, settings, raw_html=True):
     import markdown  # noqa: PLC0415
 
     config = settings.get("MARKDOWN", {})
-    md = markdown.Markdown(
-        extensions=list(config.get("extension_configs", {})),
-        extension_configs=config.get("extension_configs", {}),
-        output_format=config.get("output_format", "html5"),
-    )
-    if not raw_html:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+    key = (repr(config), raw_html)
+    md = _converters.get(key)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=list(config.get("extension_configs", {})),
+            extension_configs=config.get("extension_configs", {}),
+            output_format=config.get("output_format", "html5"),
+        )
+        if not raw_html:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        if len(_converters) > 8:
+            _converters.clear()
+        _converters[key] = md
+    md.reset()
     return md.convert(text)
+
+
+_converters = {}
+
+
+def may_carry_markup(text):
+    """False when no rendering of ``text`` can hold a tag, an image or a script URL."""
+    return MARKUP_HINT_RE.search(text) is not None
 
 
 def scan_html(markup, where):
@@ -574,10 +592,11 @@ def check_body(source: Source, settings, problems):
             )
         )
         return
-    for what, needle, fix in scan_html(render_markdown(source.body, settings), "the body"):
-        problems.append(Problem(source.shown, line_of(source, needle), what, fix))
+    if may_carry_markup(source.body):
+        for what, needle, fix in scan_html(render_markdown(source.body, settings), "the body"):
+            problems.append(Problem(source.shown, line_of(source, needle), what, fix))
     summary, line = source.meta.get("summary", ("", 0))
-    if summary:
+    if summary and may_carry_markup(summary):
         # Raw HTML in a summary is shown as text (safe_metadata); links are Markdown.
         markup = render_markdown(summary, settings, raw_html=False)
         for what, _needle, fix in scan_html(markup, "the summary"):
