@@ -14,6 +14,11 @@ output (and the page in the browser) as it was; its messages are printed here.
 Watched: the content folder, the theme, every folder in PLUGIN_PATHS and the
 settings file(s).  Drafts are built (with a "Draft" marker) and listed at
 ``/drafts/``.
+
+Why not python-livereload (the tool Pelican's invoke template uses): it would
+add Tornado and a WebSocket protocol for what one EventSource does, and its
+in-process rebuild callback would neither reload edited plugins nor stage the
+output; watchfiles is already installed with Pelican.
 """
 
 from __future__ import annotations

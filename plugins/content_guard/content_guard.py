@@ -37,9 +37,9 @@ settings.  Attributes added: none.
 status 1 and nothing more, so even a bare ``pelican`` run shows the author only
 the messages above.
 
-Why a project plugin: no maintained Pelican plugin validates metadata (the old
-``pelican-metadata-checker`` ideas never made it to the pelican-plugins
-organisation), and Pelican itself only warns, one problem at a time.
+Why a project plugin: no maintained Pelican plugin validates metadata or
+content (the pelican-plugins organisation has none, and Pelican itself only
+logs, one problem at a time, often after dropping the file).
 """
 
 from __future__ import annotations
