@@ -94,6 +94,10 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Rendering a body only to scan it is the slow part of a check: skip it when
 # the text has no raw HTML, no image, no character reference and no "script".
 MARKUP_HINT_RE = re.compile(r"<|!\[|&#|&[a-z]+;|script", re.IGNORECASE)
+# Image sources that resolve: site files through Pelican, or full URLs.
+LINKED_SRC_RE = re.compile(
+    r"([{|](static|attach|filename)[|}]|https://|data:image/)", re.IGNORECASE
+)
 IMAGE_OPENING_RE = re.compile(r"!\[[^\]]*\]\(\s*<?\Z")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
@@ -537,6 +541,16 @@ class _HTMLScanner(HTMLParser):
                     f"image {src!r} in {where} has no alt text",
                     src or "![",
                     "describe the image in the brackets: ![What the chart shows](…)",
+                )
+            )
+        src = (dict(attrs).get("src") or "").strip() if tag == "img" else ""
+        if src and not LINKED_SRC_RE.match(src):
+            self.findings.append(
+                (
+                    f"image {src!r} in {where} is not linked with {{static}} or {{attach}}",
+                    src,
+                    "put the file in content/images/ and write ![alt]({static}/images/name.png)"
+                    " (pages load nothing from other sites)",
                 )
             )
 

@@ -198,6 +198,13 @@ CASES = [
         ["image '{static}/images/chart.png' in the body has no alt text", "describe the image"],
     ),
     (
+        "image-by-bare-path",
+        "essays/bad.md",
+        essay(body="![A chart](images/chart.png)\n"),
+        8,
+        ["image 'images/chart.png' in the body is not linked with {static} or {attach}"],
+    ),
+    (
         "not-utf8",
         "essays/bad.md",
         b"Title: Caf\xe9\n" + HEADER.encode() + b"\nText.\n",
