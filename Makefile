@@ -49,8 +49,9 @@ check: $(STAMP) ## Check every essay and page, without building
 	$(BIN)/python -m plugins.content_guard $(INPUTDIR) -s $(CONFFILE)
 
 # LANG is also the shell's locale variable: only a LANG given to make counts.
+# TITLE reaches the script through the environment (make exports command-line
+# variables), so quotes in it need no shell escaping.
 new: ESSAY_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),en)
-new: export TITLE := $(TITLE)
 new: $(STAMP) ## Start an essay: make new TITLE="The title" [LANG=zh]
 	$(BIN)/python -m tools.new_essay --lang "$(ESSAY_LANG)" -s $(CONFFILE)
 
