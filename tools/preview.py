@@ -3,7 +3,7 @@
     python -m tools.preview [-s pelicanconf.py] [-o output] [--bind 127.0.0.1] [--port 8000]
 
 Pelican's ``--autoreload --listen`` rebuilds but never tells the browser, so
-the author keeps pressing reload (Pelican issue #3029).  This serves the output
+the author keeps pressing reload (a known limitation of Pelican).  This serves the output
 folder itself and adds one script tag to every HTML *response* (never to the
 files: built pages stay script-free); the script listens on a Server-Sent
 Events stream and reloads the page when a rebuild has been swapped in.
