@@ -12,16 +12,20 @@ then stops the build (``ContentErrors``), so no author mistake reaches Pelican's
 readers (where some become tracebacks) or the output.  ``make check`` runs the
 same checks alone, without building (``python -m plugins.content_guard``).
 
-Checks, for each Markdown file under ARTICLE_PATHS (essays) and PAGE_PATHS:
-valid UTF-8; a metadata block whose keys are all in ``METADATA_KEYS`` (unknown
-keys get the closest known key as a suggestion); the required keys present and
-not empty; full ISO 8601 dates; ``status`` and ``lang`` values the site knows;
-a well-formed slug, unique (per language) across essays and pages, and output
-paths that no other file or listing uses; every ``{filename}``, ``{static}``
-and ``{attach}`` link resolving to a file; a page ``template`` that exists; a
-non-empty body; in the rendered body (and summary), no ``<script>``, no
-event-handler attributes, no ``javascript:``/``vbscript:`` URLs and no image
-without alt text.
+Checks, for each Markdown file under ARTICLE_PATHS (essays) and PAGE_PATHS
+(any other format Pelican would read there is itself an error): valid UTF-8
+without control characters; a metadata block whose keys are all in
+``METADATA_KEYS`` (unknown keys get the closest known key as a suggestion),
+each given once; the required keys present and not empty; full ISO 8601
+dates; ``status``, ``lang`` and ``translation`` values the site knows; tag,
+category and author names that give a URL; a well-formed slug, unique (per
+language) across essays and pages, output paths inside the site that no other
+file or listing uses, and an original for every translation; every
+``{filename}``, ``{static}`` and ``{attach}`` link resolving to a file; a page
+``template`` that exists; a non-empty body; in the rendered body (and
+summary), no ``<script>``, no event-handler attributes, no
+``javascript:``/``vbscript:`` URLs, and images only from the site's own files,
+each with alt text.
 
 Signals: ``initialized`` (applies the defaults, then checks the whole site).
 Settings (defaults in ``DEFAULTS``):
@@ -94,10 +98,9 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Rendering a body only to scan it is the slow part of a check: skip it when
 # the text has no raw HTML, no image, no character reference and no "script".
 MARKUP_HINT_RE = re.compile(r"<|!\[|&#|&[a-z]+;|script", re.IGNORECASE)
-# Image sources that resolve: site files through Pelican, or full URLs.
-LINKED_SRC_RE = re.compile(
-    r"([{|](static|attach|filename)[|}]|https://|data:image/)", re.IGNORECASE
-)
+# Image sources that are the site's own files (pages load nothing from other
+# sites, and the Content-Security-Policy would block it).
+LINKED_SRC_RE = re.compile(r"([{|](static|attach|filename)[|}]|data:image/)", re.IGNORECASE)
 IMAGE_OPENING_RE = re.compile(r"!\[[^\]]*\]\(\s*<?\Z")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data"}
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
