@@ -69,7 +69,9 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "CONTENT_GUARD_ENABLED": True,
     "CONTENT_GUARD_REQUIRED": {
-        "essay": ["title", "date", "author", "category", "summary"],
+        # The slug is the essay's address: derived from the title, it would
+        # change (and break links) whenever the title is edited.
+        "essay": ["title", "date", "author", "category", "summary", "slug"],
         "page": ["title"],
     },
     "CONTENT_GUARD_LANGUAGES": ["en", "zh"],
@@ -367,7 +369,8 @@ def check_required(source: Source, settings, problems):
                     source.shown,
                     1,
                     f"required key {key!r} is missing",
-                    f"add a line '{key.capitalize()}: …' to the metadata at the top",
+                    f"add a line '{key.capitalize()}: {example_value(key, meta)}' "
+                    "to the metadata at the top",
                 )
             )
         elif not any(meta[k][0] for k in present):
@@ -379,6 +382,12 @@ def check_required(source: Source, settings, problems):
                     f"give the {present[0]} a value after the colon",
                 )
             )
+
+
+def example_value(key, meta):
+    if key == "slug" and meta.get("title", ("", 0))[0]:
+        return suggest_slug(meta["title"][0])
+    return "…"
 
 
 def check_values(source: Source, settings, problems):

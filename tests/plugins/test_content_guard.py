@@ -58,6 +58,13 @@ CASES = [
         ["required key 'summary' is missing"],
     ),
     (
+        "missing-slug",
+        "essays/bad.md",
+        essay(slug=None),
+        1,
+        ["required key 'slug' is missing", "add a line 'Slug: a-bad-essay'"],
+    ),
+    (
         "empty-author",
         "essays/bad.md",
         essay(header="Date: 2026-03-02\nAuthor:\nCategory: C\nSummary: S.\n"),
