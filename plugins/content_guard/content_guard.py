@@ -361,9 +361,14 @@ def check_required(source: Source, settings, problems):
     say = problems.append
     meta = source.meta
     required = settings["CONTENT_GUARD_REQUIRED"].get(source.kind, [])
+    known = sorted(settings.get("METADATA_KEYS", {}))
+    # A misspelt key already says which key it should be ("Titel" → title).
+    misspelt = {suggest_key(k, known) for k in meta if k not in known}
     for key in required:
         present = [k for k in ([key, "authors"] if key == "author" else [key]) if k in meta]
         if not present:
+            if key in misspelt:
+                continue
             say(
                 Problem(
                     source.shown,

@@ -102,7 +102,7 @@ CASES = [
     (
         "misspelled-title-key",
         "essays/bad.md",
-        b"Titel: T\n" + HEADER.encode() + b"\nText.\n",
+        b"Titel: T\n" + HEADER.encode() + b"Slug: bad-essay\n\nText.\n",
         1,
         ["unknown metadata key 'titel'", "did you mean 'title'?"],
     ),
