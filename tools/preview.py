@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import http.server
+import json
 import os
 import secrets
 import subprocess
@@ -43,7 +44,41 @@ RELOAD_SCRIPT = b"""// Added by the preview server to its responses only; never 
       window.location.reload();
     }
     seen = event.data;
+    showProblems([]);
   };
+  // A failed rebuild: the page stays as it was, with the problems on top.
+  events.addEventListener("failed", function (event) {
+    if (seen === null) {
+      seen = "";  // the next good build reloads this page
+    }
+    showProblems(JSON.parse(event.data));
+  });
+  function showProblems(lines) {
+    var box = document.getElementById("bz-preview-problems");
+    if (box) {
+      box.remove();
+    }
+    if (!lines.length) {
+      return;
+    }
+    box = document.createElement("aside");
+    box.id = "bz-preview-problems";
+    box.setAttribute("role", "alert");
+    var heading = document.createElement("strong");
+    heading.textContent = "The last change did not build; this page is the last good build.";
+    var list = document.createElement("pre");
+    list.textContent = lines.join("\\n");
+    box.append(heading, list);
+    // CSSOM styles: allowed by the pages' Content-Security-Policy.
+    Object.assign(box.style, {
+      position: "fixed", left: "0", right: "0", bottom: "0", zIndex: "2147483647",
+      maxHeight: "50vh", overflow: "auto", margin: "0", padding: "1rem",
+      background: "#fff4f2", color: "#5c0a0a", borderTop: "3px solid #8a1c1c",
+      font: "14px/1.4 ui-monospace, monospace", whiteSpace: "pre-wrap"
+    });
+    list.style.whiteSpace = "pre-wrap";
+    document.body.append(box);
+  }
 })();
 """
 SCRIPT_TAG = b'<script src="/__preview__/reload.js" defer></script>'
@@ -51,21 +86,30 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class BuildState:
-    """The current build's version; the events stream waits on it."""
+    """The last good build's version and the last build's problems, if it
+    failed; the events streams wait on ``changed``."""
 
     def __init__(self):
         self.boot = secrets.token_hex(4)
-        self.generation = 0
+        self.generation = 0  # good builds
+        self.revision = 0  # every build, good or not
+        self.problems = []  # what the last build printed, when it failed
         self.changed = threading.Condition()
 
     @property
     def version(self):
         return f"{self.boot}-{self.generation}"
 
-    def bump(self):
+    def built(self, ok, problems=()):
         with self.changed:
-            self.generation += 1
+            if ok:
+                self.generation += 1
+            self.problems = [] if ok else list(problems)
+            self.revision += 1
             self.changed.notify_all()
+
+    def bump(self):
+        self.built(True)
 
 
 def inject_reload_script(body: bytes) -> bytes:
@@ -121,14 +165,24 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         state = self.state
+        sent = None
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
-                version = state.version
-                self.wfile.write(f"data: {version}\n\n".encode())
-                self.wfile.flush()
                 with state.changed:
-                    state.changed.wait_for(lambda v=version: state.version != v, timeout=15)
+                    state.changed.wait_for(lambda s=sent: state.revision != s, timeout=15)
+                    revision, version, problems = state.revision, state.version, state.problems
+                if revision == sent:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    sent = revision
+                    if problems:
+                        self.wfile.write(
+                            f"event: failed\ndata: {json.dumps(problems)}\n\n".encode()
+                        )
+                    else:
+                        self.wfile.write(f"data: {version}\n\n".encode())
+                self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError, OSError):
             return
 
@@ -152,7 +206,17 @@ def run_build(settings_file, output, content):
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    return subprocess.run(cmd, cwd=os.getcwd(), env=env, check=False).returncode == 0
+    proc = subprocess.run(
+        cmd, cwd=os.getcwd(), env=env, capture_output=True, text=True, check=False
+    )
+    sys.stderr.write(proc.stdout + proc.stderr)
+    sys.stderr.flush()
+    problems = [
+        line
+        for line in proc.stderr.splitlines()
+        if line.strip() and not line.startswith(("Done:", "and ", "Built "))
+    ]
+    return proc.returncode == 0, problems
 
 
 def watch_and_rebuild(paths, build_args, state, stop):
@@ -165,8 +229,9 @@ def watch_and_rebuild(paths, build_args, state, stop):
     for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, debounce=300):
         names = ", ".join(sorted({os.path.relpath(p) for _, p in changes})[:3])
         print(f"Changed: {names}; rebuilding…", file=sys.stderr, flush=True)
-        if run_build(*build_args):
-            state.bump()
+        ok, problems = run_build(*build_args)
+        state.built(ok, problems)
+        if ok:
             print("Rebuilt; the browser reloads.", file=sys.stderr, flush=True)
         else:
             print("The page in the browser stays as it was.", file=sys.stderr, flush=True)
@@ -190,7 +255,8 @@ def main(argv=None):
 
     output = Path(args.output).absolute()
     state = BuildState()
-    run_build(args.settings, output, args.content)
+    ok, problems = run_build(args.settings, output, args.content)
+    state.built(ok, problems)
     output.mkdir(parents=True, exist_ok=True)
     server = serve(output, args.bind, args.port, state)
     host, port = server.server_address[:2]

@@ -104,7 +104,7 @@ def test_edit_rebuilds_and_reloads_the_open_page(preview_server, page):
 
 
 @pytest.mark.browser
-def test_failed_rebuild_keeps_the_page_and_reports_the_mistake(preview_server, page):
+def test_failed_rebuild_keeps_the_page_and_shows_the_mistake_on_it(preview_server, page):
     server, base = preview_server
     page.goto(server.url + "essays/good-essay/")
     heading = page.locator("h1").inner_text()
@@ -117,9 +117,13 @@ def test_failed_rebuild_keeps_the_page_and_reports_the_mistake(preview_server, p
         server.wait_for("stays as it was")
         assert (base / "output" / "essays" / "good-essay" / "index.html").read_bytes() == before
         assert page.locator("h1").inner_text() == heading
+        problems = page.locator("#bz-preview-problems")
+        expect(problems).to_contain_text("date 'soon' is not a full ISO 8601 date")
+        expect(problems).to_contain_text("bad.md:2:")
     finally:
         bad.unlink()
         server.wait_for("Rebuilt")
+    expect(page.locator("#bz-preview-problems")).to_have_count(0)
 
 
 def test_responses_carry_the_reload_script_and_files_do_not(preview_server):
