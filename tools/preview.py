@@ -10,7 +10,8 @@ Events stream and reloads the page when a rebuild has been swapped in.
 
 Each rebuild runs ``tools.build`` in a fresh Python process, so edits to
 plugins and settings take effect, and a failed build leaves the last good
-output (and the page in the browser) as it was; its messages are printed here.
+output (and the page in the browser) as it was; its messages are printed here
+and shown in a panel on the open page until the next good build.
 Watched: the content folder, the theme, every folder in PLUGIN_PATHS and the
 settings file(s).  Drafts are built (with a "Draft" marker) and listed at
 ``/drafts/``.
