@@ -502,7 +502,13 @@ def line_of(source: Source, needle: str) -> int:
 
 
 def check_links(source: Source, content_root: Path, problems):
-    for offset, line in enumerate(source.body.split("\n")):
+    """Every {filename}, {static} and {attach} target exists (body and summary)."""
+    lines = [
+        (source.body_line + offset, line) for offset, line in enumerate(source.body.split("\n"))
+    ]
+    if "summary" in source.meta:
+        lines.append((source.meta["summary"][1], source.meta["summary"][0]))
+    for number, line in lines:
         for match in LINK_RE.finditer(line):
             target = unquote(html.unescape(match["target"]).split("#", 1)[0].split("?", 1)[0])
             if target.startswith("/"):
@@ -511,12 +517,11 @@ def check_links(source: Source, content_root: Path, problems):
                 resolved = source.path.parent / target
             if not target or not resolved.is_file():
                 what = "image" if IMAGE_OPENING_RE.search(line[: match.start()]) else "link"
-                say_what = f"{what} target {{{match['what']}}}{match['target']} does not exist"
                 problems.append(
                     Problem(
                         source.shown,
-                        source.body_line + offset,
-                        say_what,
+                        number,
+                        f"{what} target {{{match['what']}}}{match['target']} does not exist",
                         "fix the path (relative to this file, or starting with / for the "
                         "content folder) or add the missing file",
                     )

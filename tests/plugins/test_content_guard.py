@@ -184,6 +184,13 @@ CASES = [
         ["link target {filename}no-such-essay.md does not exist", "fix the path"],
     ),
     (
+        "broken-link-in-summary",
+        "essays/bad.md",
+        essay(header=HEADER.replace("Summary: S.", "Summary: See [this]({filename}gone.md).")),
+        5,
+        ["link target {filename}gone.md does not exist"],
+    ),
+    (
         "missing-image",
         "essays/bad.md",
         essay(body="![A chart]({static}/images/missing.png)\n"),
