@@ -27,7 +27,8 @@ def main(argv=None):
         print(problem, file=sys.stderr)
     files = f"{count} file{'s' if count != 1 else ''}"
     if problems:
-        print(f"{len(problems)} problem(s) in {files}: nothing was built.", file=sys.stderr)
+        count = len(problems)
+        print(f"{count} problem{'s' if count != 1 else ''} ({files} checked).", file=sys.stderr)
         return 1
     print(f"{files} checked: no problems.")
     return 0
