@@ -773,11 +773,14 @@ def check_uniqueness(sources, settings, problems):
 
 
 def check_site(settings):
-    """Return every problem in the site's essays and pages, in file order."""
+    """Return (every problem in the site's essays and pages, in file order,
+    the number of files checked)."""
     apply_defaults(settings)
     problems = []
     sources = []
+    found = 0
     for path, kind in find_sources(settings):
+        found += 1
         try:
             source = parse_source(path, kind, problems)
         except OSError as error:
@@ -794,7 +797,7 @@ def check_site(settings):
     check_uniqueness(sources, settings, problems)
     check_translations(sources, settings, problems)
     problems.sort()
-    return problems, len(sources)
+    return problems, found
 
 
 def report(problems):
