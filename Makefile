@@ -18,7 +18,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements
+.PHONY: help setup html serve devserver publish test clean requirements check new
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -34,16 +34,26 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) ## Create .venv and install the pinned requirements
 
-html: $(STAMP) ## Build the site into output/ with local settings
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --fatal errors
+html: $(STAMP) ## Build the site into output/ with local settings (output/ kept on failure)
+	$(BIN)/python -m tools.build $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE)
 
-serve: $(STAMP) ## Build, serve on http://127.0.0.1:8000 and rebuild on change
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind $(HOST) --port $(PORT)
+serve: $(STAMP) ## Build, serve on http://127.0.0.1:8000, rebuild and reload the browser on change
+	$(BIN)/python -m tools.preview $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --bind $(HOST) --port $(PORT)
 
 devserver: serve ## Same as serve (Pelican quickstart's name)
 
-publish: $(STAMP) ## Production build into output/, failing on any warning
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
+publish: $(STAMP) ## Production build into output/, failing on any warning (output/ kept on failure)
+	$(BIN)/python -m tools.build $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF)
+
+check: $(STAMP) ## Check every essay and page, without building
+	$(BIN)/python -m plugins.content_guard $(INPUTDIR) -s $(CONFFILE)
+
+# LANG is also the shell's locale variable: only a LANG given to make counts.
+# TITLE reaches the script through the environment (make exports command-line
+# variables), so quotes in it need no shell escaping.
+new: ESSAY_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),en)
+new: $(STAMP) ## Start an essay: make new TITLE="The title" [LANG=zh]
+	$(BIN)/python -m tools.new_essay --lang "$(ESSAY_LANG)" -s $(CONFFILE)
 
 test: $(STAMP) ## Lint, then run the test suite (builds the site once per session)
 	$(BIN)/ruff check .
@@ -54,5 +64,5 @@ requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
 
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf $(OUTPUTDIR) cache .pytest_cache .hypothesis
+	rm -rf $(OUTPUTDIR) .$(OUTPUTDIR).staging .$(OUTPUTDIR).previous cache .pytest_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

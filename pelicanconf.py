@@ -58,8 +58,9 @@ PLUGINS = [
     "essay_outline",
     "essay_series",
     "cjk_typography",
-    "related_posts",
+    "related_essays",
     "neighbors",
+    "content_guard",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -227,10 +228,26 @@ SEARCH_SAVE_AS = "search/index.html"
 MENUITEMS = [*MENUITEMS, ("Search", SEARCH_URL)]
 # Heading ids keep Chinese characters ("#网联的作用", not "#_1").
 MARKDOWN["extension_configs"]["markdown.extensions.toc"]["slugify"] = slugify_unicode
-# Related essays by shared tags (pelican-related-posts), never more than three.
-RELATED_POSTS_MAX = 3
+# Related essays by shared tags, never more than three.
+RELATED_ESSAYS_MAX = 3
 # Names of languages, written in that language, for links between translations.
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 # The site's own notes in essays (disclosure, glossary, corrections) are the
 # same boilerplate everywhere: searching them would match every essay.
 SITE_SEARCH_EXCLUDE = [".editorial-note"]
+
+# Authoring: content checks, drafts and previews --------------------------------
+# content_guard checks every essay and page before each build (and alone with
+# `make check`); see plugins/content_guard for its settings.
+CONTENT_GUARD_LANGUAGES = ["en", "zh"]
+# One "Correction:" line per correction (the editorial plugin reads them all).
+CONTENT_GUARD_REPEATABLE = ["correction"]
+# Locally drafts are built, marked "Draft", and listed at /drafts/;
+# publishconf.py writes none of them.
+DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "drafts"]
+DRAFTS_URL = "drafts/"
+DRAFTS_SAVE_AS = "drafts/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "drafts/pages/{slug}/{lang}/"
+DRAFT_PAGE_LANG_SAVE_AS = "drafts/pages/{slug}/{lang}/index.html"

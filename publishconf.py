@@ -18,3 +18,14 @@ FEED_DOMAIN = SITEURL
 
 DELETE_OUTPUT_DIRECTORY = True
 STYLESHEET_MINIFY = True
+
+# Authoring: drafts and scheduled essays ---------------------------------------
+# Drafts are never written, not even under drafts/, and there is no drafts
+# listing. An essay dated in the future is treated as a draft until a build
+# runs after its date (the scheduled daily publish, see README).
+WITH_FUTURE_DATES = False
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+DRAFTS_SAVE_AS = ""

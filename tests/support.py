@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -192,3 +193,13 @@ def fixture_essays(status="published"):
 
 # JavaScript that counts a page's script elements other than JSON-LD data blocks.
 NO_CODE_SCRIPTS = "[...document.scripts].filter(s => s.type !== 'application/ld+json').length"
+
+
+_CODE_SCRIPT = re.compile(r"<script(?![^>]*\btype=\"application/ld\+json\")", re.IGNORECASE)
+
+
+def has_code_script(markup) -> bool:
+    """True when HTML text has a script element other than a JSON-LD data block."""
+    if isinstance(markup, bytes):
+        markup = markup.decode("utf-8")
+    return bool(_CODE_SCRIPT.search(markup))

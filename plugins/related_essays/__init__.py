@@ -1,0 +1,3 @@
+from .related_essays import register
+
+__all__ = ["register"]

@@ -1,0 +1,473 @@
+"""Author mistakes fail the build with one clear line each; output/ survives them.
+
+Each case adds one bad file to a small good site and builds it the way
+`make html` does (tools.build, in this process): the build fails, the message
+names the file, the line and the problem, and the output of the previous good
+build is left exactly as it was.
+"""
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugins.content_guard import content_guard
+from tests.support import ROOT
+from tools.build import build
+
+GOOD_ESSAY = """\
+Title: A good essay
+Date: 2026-03-01 10:00
+Author: Good Author
+Category: Markets
+Tags: Gold, Banks
+Slug: good-essay
+Summary: A short, valid essay.
+
+It links to [the about page]({filename}/pages/about.md) and shows a chart:
+
+![A rising line]({static}/images/chart.png)
+"""
+ABOUT = "Title: About\nSlug: about\n\nAbout this test site.\n"
+HEADER = "Date: 2026-03-02\nAuthor: A\nCategory: Markets\nSummary: S.\n"
+
+
+def essay(title="A bad essay", header=HEADER, body="Some text.\n", slug="bad-essay"):
+    slug_line = f"Slug: {slug}\n" if slug else ""
+    return f"Title: {title}\n{header}{slug_line}\n{body}".encode()
+
+
+# (id, path in content, bytes, line, what the message must say)
+CASES = [
+    (
+        "missing-title",
+        "essays/bad.md",
+        HEADER.encode() + b"Slug: bad-essay\n\nText.\n",
+        1,
+        ["required key 'title' is missing", "add a line 'Title: …'"],
+    ),
+    (
+        "missing-summary",
+        "essays/bad.md",
+        b"Title: T\nDate: 2026-03-02\nAuthor: A\nCategory: C\nSlug: bad-essay\n\nText.\n",
+        1,
+        ["required key 'summary' is missing"],
+    ),
+    (
+        "missing-slug",
+        "essays/bad.md",
+        essay(slug=None),
+        1,
+        ["required key 'slug' is missing", "add a line 'Slug: a-bad-essay'"],
+    ),
+    (
+        "empty-author",
+        "essays/bad.md",
+        essay(header="Date: 2026-03-02\nAuthor:\nCategory: C\nSummary: S.\n"),
+        3,
+        ["'author' is empty"],
+    ),
+    (
+        "partial-date",
+        "essays/bad.md",
+        essay(header=HEADER.replace("2026-03-02", "2026-03")),
+        2,
+        ["date '2026-03' is not a full ISO 8601 date", "YYYY-MM-DD"],
+    ),
+    (
+        "relative-date",
+        "essays/bad.md",
+        essay(header=HEADER.replace("2026-03-02", "yesterday")),
+        2,
+        ["date 'yesterday' is not a full ISO 8601 date"],
+    ),
+    (
+        "impossible-date",
+        "essays/bad.md",
+        essay(header=HEADER.replace("2026-03-02", "2026-02-30")),
+        2,
+        ["date '2026-02-30' is not a full ISO 8601 date"],
+    ),
+    (
+        "misspelled-status-key",
+        "essays/bad.md",
+        essay(header=HEADER + "Stauts: draft\n"),
+        6,
+        ["unknown metadata key 'stauts'", "did you mean 'status'? Write 'Status:'"],
+    ),
+    (
+        "misspelled-title-key",
+        "essays/bad.md",
+        b"Titel: T\n" + HEADER.encode() + b"Slug: bad-essay\n\nText.\n",
+        1,
+        ["unknown metadata key 'titel'", "did you mean 'title'?"],
+    ),
+    (
+        "misspelled-category-key",
+        "essays/bad.md",
+        essay(header=HEADER.replace("Category", "Catgory")),
+        4,
+        ["unknown metadata key 'catgory'", "did you mean 'category'?"],
+    ),
+    (
+        "unknown-key",
+        "essays/bad.md",
+        essay(header=HEADER + "Mood: grumpy\n"),
+        6,
+        ["unknown metadata key 'mood'", "add it to METADATA_KEYS in pelicanconf.py"],
+    ),
+    (
+        "bad-status-value",
+        "essays/bad.md",
+        essay(header=HEADER + "Status: publish\n"),
+        6,
+        ["status 'publish' is not one of published, draft, hidden"],
+    ),
+    (
+        "unsupported-lang",
+        "essays/bad.md",
+        essay(header=HEADER + "Lang: fr\n"),
+        6,
+        ["lang 'fr' is not one of en, zh"],
+    ),
+    (
+        "malformed-slug",
+        "essays/bad.md",
+        essay(slug="Bad Slug!"),
+        6,
+        ["slug 'Bad Slug!' is not lower-case letters, digits and hyphens", "'bad-slug'"],
+    ),
+    (
+        "duplicate-slug",
+        "essays/bad.md",
+        essay(slug="good-essay"),
+        6,
+        ["slug 'good-essay' is also used by", "good.md"],
+    ),
+    (
+        "duplicate-slug-of-a-page",
+        "essays/bad.md",
+        essay(slug="about"),
+        6,
+        ["slug 'about' is also used by", "about.md"],
+    ),
+    (
+        "page-over-a-listing",
+        "pages/archive.md",
+        b"Title: Archive\nSlug: archives\n\nText.\n",
+        2,
+        ["its output 'archives/index.html' would overwrite the archives listing"],
+    ),
+    (
+        "page-over-an-essay",
+        "pages/clash.md",
+        b"Title: Clash\nSave_as: essays/good-essay/index.html\n\nText.\n",
+        1,
+        ["its output 'essays/good-essay/index.html' is also written by", "good.md"],
+    ),
+    (
+        "missing-template",
+        "pages/special.md",
+        b"Title: Special\nTemplate: no-such-template\n\nText.\n",
+        2,
+        ["template 'no-such-template' does not exist in the theme"],
+    ),
+    (
+        "broken-link",
+        "essays/bad.md",
+        essay(body="First line.\n\nSee [this]({filename}no-such-essay.md).\n"),
+        10,
+        ["link target {filename}no-such-essay.md does not exist", "fix the path"],
+    ),
+    (
+        "broken-link-in-summary",
+        "essays/bad.md",
+        essay(header=HEADER.replace("Summary: S.", "Summary: See [this]({filename}gone.md).")),
+        5,
+        ["link target {filename}gone.md does not exist"],
+    ),
+    (
+        "missing-image",
+        "essays/bad.md",
+        essay(body="![A chart]({static}/images/missing.png)\n"),
+        8,
+        ["image target {static}/images/missing.png does not exist"],
+    ),
+    (
+        "missing-attachment",
+        "essays/bad.md",
+        essay(body="[The data]({attach}data.csv)\n"),
+        8,
+        ["link target {attach}data.csv does not exist"],
+    ),
+    (
+        "image-without-alt",
+        "essays/bad.md",
+        essay(body="Text.\n\n![]({static}/images/chart.png)\n"),
+        10,
+        ["image '{static}/images/chart.png' in the body has no alt text", "describe the image"],
+    ),
+    (
+        "image-by-bare-path",
+        "essays/bad.md",
+        essay(body="![A chart](images/chart.png)\n"),
+        8,
+        ["image 'images/chart.png' in the body is not linked with {static} or {attach}"],
+    ),
+    (
+        "not-utf8",
+        "essays/bad.md",
+        b"Title: Caf\xe9\n" + HEADER.encode() + b"\nText.\n",
+        1,
+        ["the file is not valid UTF-8 (byte 0xe9 at column 11)", "save the file with UTF-8"],
+    ),
+    (
+        "empty-body",
+        "essays/bad.md",
+        essay(body="\n   \n"),
+        8,
+        ["the body is empty"],
+    ),
+    (
+        "script-in-body",
+        "essays/bad.md",
+        essay(body="Text.\n\n<script>alert(1)</script>\n"),
+        10,
+        ["the body has a <script> element", "essays may not carry scripts"],
+    ),
+    (
+        "event-handler-in-body",
+        "essays/bad.md",
+        essay(body='<img src="x.png" alt="x" onerror="alert(1)">\n'),
+        8,
+        ["the body has an event-handler attribute onerror= on <img>"],
+    ),
+    (
+        "javascript-url-in-body",
+        "essays/bad.md",
+        essay(body="Click [here](javascript:alert(1)).\n"),
+        8,
+        ["the body has a javascript: URL in <a href>"],
+    ),
+    (
+        "javascript-url-in-summary",
+        "essays/bad.md",
+        essay(header=HEADER.replace("Summary: S.", "Summary: [x](JavaScript:alert(1))")),
+        5,
+        ["the summary has a javascript: URL in <a href>"],
+    ),
+    (
+        "markup-only-tag",
+        "essays/bad.md",
+        essay(header=HEADER + 'Tags: "><img src=x>\n'),
+        6,
+        ["has no letters or digits to make its URL from"],
+    ),
+    (
+        "page-outside-the-site",
+        "pages/escape.md",
+        b"Title: Escape\nSave_as: ../../outside.html\n\nText.\n",
+        2,
+        ["save_as '../../outside.html' is not a path inside the site"],
+    ),
+    (
+        "control-character",
+        "essays/bad.md",
+        essay(body="Copied\x05 text.\n"),
+        8,
+        ["invisible control character U+0005 at column 7", "delete it"],
+    ),
+    (
+        "translation-without-original",
+        "essays/bad.md",
+        essay(header=HEADER + "Lang: zh\nTranslation: true\n"),
+        7,
+        ["it is marked as a translation, but no original has the slug 'bad-essay'"],
+    ),
+    (
+        "html-file",
+        "essays/bad.html",
+        b"<html><head><title>T</title></head><body>x</body></html>",
+        1,
+        [".html files are not read as Markdown", "rename the file to end in .md"],
+    ),
+]
+
+
+def fingerprint(folder: Path):
+    """Every file's bytes and modification time: 'exactly as it was'."""
+    return {
+        p.relative_to(folder).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def write_good_site(content: Path):
+    (content / "essays").mkdir(parents=True)
+    (content / "pages").mkdir()
+    (content / "images").mkdir()
+    (content / "essays" / "good.md").write_text(GOOD_ESSAY, encoding="utf-8")
+    (content / "pages" / "about.md").write_text(ABOUT, encoding="utf-8")
+    (content / "images" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+def build_site(content, output, settings="pelicanconf.py"):
+    return build(ROOT / settings, output, content, stream=None, STATIC_PATHS=["images"])
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    """A small good site, built once; every case starts from a copy of its output."""
+    base = tmp_path_factory.mktemp("good")
+    write_good_site(base / "content")
+    result = build_site(base / "content", base / "output")
+    assert result.ok, result.messages
+    return base
+
+
+@pytest.fixture
+def site_copy(good_build, tmp_path):
+    shutil.copytree(good_build / "content", tmp_path / "content")
+    shutil.copytree(good_build / "output", tmp_path / "output")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("where", "data", "line", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_author_mistake_fails_with_its_file_line_and_fix(site_copy, where, data, line, expected):
+    before = fingerprint(site_copy / "output")
+    bad = site_copy / "content" / where
+    bad.write_bytes(data)
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    assert result.returncode == 1
+    assert result.crashed is None
+    ours = [m for m in result.messages if m.startswith(str(bad))]
+    assert ours, result.messages
+    (message,) = [m for m in ours if expected[0] in m]
+    assert message.startswith(f"{bad}:{line}: "), message
+    for fragment in expected:
+        assert fragment in message
+    assert re.fullmatch(r".+:\d+: .+ — .+", message)
+    assert fingerprint(site_copy / "output") == before
+    assert not (site_copy / ".output.staging").exists()
+
+
+def test_hostile_title_is_not_a_mistake_and_is_published_as_text(site_copy):
+    title = '<script>alert(1)</script> & "quotes" </title>'
+    (site_copy / "content" / "essays" / "hostile.md").write_bytes(
+        essay(title=title, slug="hostile")
+    )
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    assert result.ok, result.messages
+    page = (site_copy / "output" / "essays" / "hostile" / "index.html").read_text()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_warning_in_the_build_also_keeps_the_previous_output(site_copy):
+    # Pelican warns (it does not fail) when {filename} points at a static file.
+    before = fingerprint(site_copy / "output")
+    (site_copy / "content" / "essays" / "bad.md").write_bytes(
+        essay(body="[Chart]({filename}/images/chart.png)\n")
+    )
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    assert result.returncode == 1
+    assert any(m.startswith("warning: ") and "bad.md" in m for m in result.messages)
+    assert fingerprint(site_copy / "output") == before
+
+
+def test_every_problem_is_reported_in_one_run_of_the_command(tmp_path):
+    """`make check` and `make html` list all the mistakes of all files at once."""
+    write_good_site(tmp_path / "content")
+    bad_files = set()
+    for index, (_, where, data, _, _) in enumerate(CASES):
+        path = tmp_path / "content" / where
+        path = path.with_name(f"{path.stem}-{index}{path.suffix}")
+        path.write_bytes(data.replace(b"Slug: bad-essay", f"Slug: bad-essay-{index}".encode()))
+        bad_files.add(str(path))
+    commands = {
+        "check": [sys.executable, "-m", "plugins.content_guard"],
+        "html": [sys.executable, "-m", "tools.build", "-o", str(tmp_path / "out")],
+    }
+
+    for name, command in commands.items():
+        proc = subprocess.run(
+            [*command, str(tmp_path / "content")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 1, name
+        assert "Traceback" not in proc.stderr + proc.stdout
+        reported = {line.split(":", 1)[0] for line in proc.stderr.splitlines()}
+        assert bad_files <= reported, bad_files - reported
+        if name == "html":
+            assert "was left as it was" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_clean_content_passes_the_check_command():
+    proc = subprocess.run(
+        [sys.executable, "-m", "plugins.content_guard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "no problems" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("typo", "key"),
+    [
+        ("titel", "title"),
+        ("stauts", "status"),
+        ("catgory", "category"),
+        ("sumary", "summary"),
+        ("tag", "tags"),
+    ],
+)
+def test_unknown_keys_get_the_nearest_known_key(typo, key):
+    from pelicanconf import METADATA_KEYS  # noqa: PLC0415
+
+    assert content_guard.suggest_key(typo, sorted(METADATA_KEYS)) == key
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-28",
+        "2026-11-28 09:30",
+        "2026-11-28T09:30:15",
+        "2026-11-28T09:30+08:00",
+        "2026-11-28 09:30Z",
+    ],
+)
+def test_full_iso_dates_are_accepted(value):
+    assert content_guard.parse_iso(value) is not None
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11", "2026", "28/11/2026", "now", "2026-11-28 9:30", "2026-13-01"]
+)
+def test_partial_relative_and_impossible_dates_are_rejected(value):
+    assert content_guard.parse_iso(value) is None

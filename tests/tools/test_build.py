@@ -1,0 +1,122 @@
+"""tools.build: output is replaced only by a clean build, and failures are one line."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.plugins.test_content_guard import fingerprint, write_good_site
+from tests.support import ROOT
+from tools.build import build, recover, staging_paths
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    write_good_site(tmp_path / "content")
+    result = build(ROOT / "pelicanconf.py", tmp_path / "output", tmp_path / "content", stream=None)
+    assert result.ok, result.messages
+    return tmp_path
+
+
+def broken_theme(tmp_path, template, text):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    (theme / "templates" / template).write_text(text, encoding="utf-8")
+    return theme
+
+
+def test_template_syntax_error_names_the_template_and_keeps_output(good_site):
+    before = fingerprint(good_site / "output")
+    theme = broken_theme(good_site, "page.html", "{% extends 'base.html' %}\n{% block content %}\n")
+
+    result = build(
+        ROOT / "pelicanconf.py",
+        good_site / "output",
+        good_site / "content",
+        stream=None,
+        THEME=str(theme),
+    )
+
+    assert result.returncode == 1
+    (message,) = result.messages
+    assert message.startswith(str(theme / "templates" / "page.html")) or "page.html:" in message
+    assert "template error" in message
+    assert fingerprint(good_site / "output") == before
+
+
+def test_exception_in_a_template_is_one_line_without_traceback(good_site):
+    before = fingerprint(good_site / "output")
+    theme = broken_theme(
+        good_site, "partials/draft_marker.html", "{{ article.no_such_attribute.deeper }}\n"
+    )
+
+    result = build(
+        ROOT / "pelicanconf.py",
+        good_site / "output",
+        good_site / "content",
+        stream=None,
+        THEME=str(theme),
+    )
+
+    assert result.returncode == 1
+    assert len(result.messages) == 1
+    assert "draft_marker.html" in result.messages[0]
+    assert "Traceback" not in result.messages[0]
+    assert fingerprint(good_site / "output") == before
+
+
+def test_a_clean_build_replaces_the_output_and_leaves_no_staging(good_site):
+    essay = good_site / "content" / "essays" / "good.md"
+    essay.write_text(essay.read_text().replace("Title: A good essay", "Title: Rewritten"))
+
+    result = build(
+        ROOT / "pelicanconf.py", good_site / "output", good_site / "content", stream=None
+    )
+
+    assert result.ok
+    page = (good_site / "output" / "essays" / "good-essay" / "index.html").read_text()
+    assert "Rewritten" in page
+    staging, previous = staging_paths(good_site / "output")
+    assert not staging.exists()
+    assert not previous.exists()
+
+
+def test_a_swap_interrupted_between_its_renames_is_completed(good_site):
+    output = good_site / "output"
+    before = fingerprint(output)
+    _, previous = staging_paths(output)
+    output.rename(previous)  # the state right after the first rename
+
+    recover(output)
+
+    assert fingerprint(output) == before
+    assert not previous.exists()
+
+
+def test_command_exit_code_and_message_for_a_bad_essay(good_site):
+    before = fingerprint(good_site / "output")
+    (good_site / "content" / "essays" / "bad.md").write_text(
+        "Title: Bad\nDate: 2026-13-45\nAuthor: A\nCategory: C\nSummary: S.\n\nText.\n"
+    )
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tools.build",
+            str(good_site / "content"),
+            "-o",
+            str(good_site / "output"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert proc.returncode == 1
+    bad = good_site / "content" / "essays" / "bad.md"
+    assert f"{bad}:2: date '2026-13-45' is not a full ISO 8601 date — write it as" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert fingerprint(good_site / "output") == before

@@ -1,0 +1,222 @@
+"""Build the site into a staging folder; replace the output only after a clean build.
+
+    python -m tools.build [-s pelicanconf.py] [-o output] [content]
+
+Pelican writes straight into OUTPUT_PATH, and with DELETE_OUTPUT_DIRECTORY an
+aborted build leaves it empty or half-written.  This runs Pelican into
+``.<output>.staging`` beside the output folder, and only when the build ends
+with no error and no warning swaps it in (two renames on the same file
+system); otherwise the last good output stays exactly as it was and the
+command exits 1.  A swap that was interrupted is completed on the next run.
+
+Every message is printed plainly: content errors as ``path:line: what is wrong
+— how to fix it``, anything else with its level.  Failures inside Pelican (a
+broken template, a plugin's exception) are reported in one line each, with the
+file and line where known; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    output: Path
+    messages: list[str] = field(default_factory=list)  # warnings and errors, as printed
+    crashed: BaseException | None = None  # an exception that is not an author's mistake
+
+    @property
+    def returncode(self):
+        return 0 if self.ok else 1
+
+
+class _Collector(logging.Handler):
+    """Keep every warning and error; print what the author should see."""
+
+    def __init__(self, stream, verbose):
+        super().__init__(level=logging.DEBUG)
+        self.stream = stream
+        self.verbose = verbose
+        self.problems = []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not hide the rest
+            message = str(record.msg)
+        if record.levelno >= logging.WARNING:
+            text = (
+                message
+                if getattr(record, "content_guard", False)
+                else (f"{record.levelname.lower()}: {message}")
+            )
+            self.problems.append(text)
+        elif self.verbose or (record.levelno >= logging.INFO and message.startswith("Done:")):
+            text = message
+        else:
+            return
+        if self.stream is not None:
+            print(text, file=self.stream, flush=True)
+
+
+def staging_paths(output: Path):
+    return (
+        output.with_name(f".{output.name}.staging"),
+        output.with_name(f".{output.name}.previous"),
+    )
+
+
+def recover(output: Path):
+    """Finish a swap that was interrupted between its two renames."""
+    _, previous = staging_paths(output)
+    if previous.exists():
+        if output.exists():
+            shutil.rmtree(previous)
+        else:
+            os.replace(previous, output)
+
+
+def swap_in(staging: Path, output: Path):
+    _, previous = staging_paths(output)
+    if output.exists():
+        os.replace(output, previous)
+    os.replace(staging, output)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def describe_crash(error: BaseException) -> str:
+    """One line for an exception inside Pelican, the theme or a plugin."""
+    import jinja2  # noqa: PLC0415
+
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where = error.filename or error.name or "a template"
+        return (
+            f"{where}:{error.lineno}: template error: {error.message} — "
+            "fix the template syntax (see the Jinja documentation)"
+        )
+    if isinstance(error, jinja2.TemplateNotFound):
+        return (
+            f"template {error.name!r} was not found — check the theme's templates "
+            "folder and the Template: key of the page"
+        )
+    if isinstance(error, jinja2.TemplateError):
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".html")
+        ]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}template error: {error} — fix the template"
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
+    return (
+        f"error: the build stopped: {type(error).__name__}: {error}{where} — this is a bug "
+        "in the theme, a plugin or the settings, not in an essay; rerun with --debug "
+        "for the traceback"
+    )
+
+
+def build(
+    settings_file,
+    output,
+    content=None,
+    *,
+    stream=sys.stderr,
+    verbose=False,
+    debug=False,
+    **override,
+) -> BuildResult:
+    """Build into staging and swap in on success; never raises for a failed build."""
+    from pelican import Pelican  # noqa: PLC0415
+    from pelican.log import LimitFilter  # noqa: PLC0415
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    output = Path(output).absolute()
+    staging, _ = staging_paths(output)
+    recover(output)
+    shutil.rmtree(staging, ignore_errors=True)
+
+    # Pelican drops repeated warnings process-wide; every build reports its own.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    collector = _Collector(stream, verbose)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    crashed = None
+    try:
+        override = {**override, "OUTPUT_PATH": str(staging)}
+        if content is not None:
+            override["PATH"] = str(Path(content).absolute())
+        settings = read_settings(str(settings_file), override=override)
+        Pelican(settings).run()
+    except SystemExit as stop:
+        # content_guard's ContentErrors: every problem was logged, one line each.
+        # (Pelican imports the plugin under its own module name, so match the
+        # attribute rather than the class.)
+        if not hasattr(stop, "problems"):
+            raise
+    except Exception as error:
+        crashed = error
+        collector.problems.append(describe_crash(error))
+        if stream is not None:
+            print(collector.problems[-1], file=stream, flush=True)
+            if debug:
+                traceback.print_exception(error, file=stream)
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(old_level)
+
+    ok = not collector.problems and staging.is_dir()
+    if ok:
+        swap_in(staging, output)
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+        if stream is not None:
+            count = len(collector.problems)
+            print(
+                f"Build failed ({count} problem{'s' if count != 1 else ''}): "
+                f"{shown(output)} was left as it was.",
+                file=stream,
+                flush=True,
+            )
+    return BuildResult(ok=ok, output=output, messages=collector.problems, crashed=crashed)
+
+
+def shown(path: Path) -> str:
+    try:
+        return f"{path.relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{path}/"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.build", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("content", nargs="?", help="content folder (default: PATH in the settings)")
+    parser.add_argument("-s", "--settings", default="pelicanconf.py")
+    parser.add_argument("-o", "--output", default="output")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print Pelican's progress")
+    parser.add_argument("--debug", action="store_true", help="print tracebacks of internal errors")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    result = build(args.settings, args.output, args.content, verbose=args.verbose, debug=args.debug)
+    if result.ok:
+        print(
+            f"Built {shown(result.output)} in {time.monotonic() - started:.1f} s.", file=sys.stderr
+        )
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
