@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PELICAN := $(BIN)/pelican
+CHECKERS := node_modules/.installed
 
 INPUTDIR := content
 OUTPUTDIR := output
@@ -18,7 +19,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements
+.PHONY: help setup html serve devserver publish test clean requirements tools
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -45,7 +46,18 @@ devserver: serve ## Same as serve (Pelican quickstart's name)
 publish: $(STAMP) ## Production build into output/, failing on any warning
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) --fatal warnings
 
-test: $(STAMP) ## Lint, then run the test suite (builds the site once per session)
+# The HTML and accessibility checkers, pinned in package-lock.json. Without npm
+# the tests that need them skip, naming what to install.
+$(CHECKERS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: HTML validity and accessibility checks will skip (apt-get install nodejs npm)"; \
+	fi
+
+tools: $(CHECKERS) ## Install the Nu HTML Checker and axe-core into node_modules/
+
+test: $(STAMP) $(CHECKERS) ## Lint, then run the test suite (builds the site once per session)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -31,6 +31,12 @@ def test_every_internal_link_resolves_to_a_file(site):
     assert checked > 100
 
 
+def test_every_internal_link_in_the_fixture_site_resolves(fixture_site):
+    checked, broken = broken_refs(fixture_site)
+    assert broken == []
+    assert checked > 100
+
+
 def test_every_link_in_the_production_build_resolves_under_siteurl(production_site):
     checked, broken = broken_refs(production_site, PRODUCTION_SITEURL)
     assert broken == []
