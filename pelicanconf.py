@@ -47,6 +47,7 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
+    "host_headers",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it

@@ -18,3 +18,21 @@ FEED_DOMAIN = SITEURL
 
 DELETE_OUTPUT_DIRECTORY = True
 STYLESHEET_MINIFY = True
+
+# Lean assets ---------------------------------------------------------------
+# asset_pipeline fingerprints scripts and minifies HTML after every other
+# plugin has written its files; pelican-precompress then writes .gz and .br
+# next to every text file. Both run on pelican-granular-signals' ordered
+# signals, after all `finalized` receivers (see plugins/asset_pipeline).
+PLUGINS = [*PLUGINS, "asset_pipeline", "precompress"]
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+# Off even when installed, so the output is the same on every machine.
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_ZSTANDARD = False
+# Every text file; the plugin itself skips a file that compression would grow.
+PRECOMPRESS_MIN_SIZE = 0
+PRECOMPRESS_TEXT_EXTENSIONS = {
+    ".atom", ".css", ".html", ".js", ".json", ".map", ".mjs", ".rss",
+    ".svg", ".txt", ".webmanifest", ".xml", ".xsl",
+}  # fmt: skip
