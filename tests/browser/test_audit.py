@@ -1,7 +1,8 @@
 """Every kind of page, as readers meet it in Chromium: accessible, private, fitting.
 
-One page per `data-page-type` of the real site and of the fixture site is loaded
-once per viewport and colour scheme; each load runs axe-core (WCAG 2.2 A and
+One page per `data-page-type` (and per page language, so Chinese pages are
+audited too) of the real site and of the fixture site is loaded once per
+viewport and colour scheme; each load runs axe-core (WCAG 2.2 A and
 AA), records every request that leaves the site's origin and measures
 sideways overflow. New page types are audited without touching this file.
 """
@@ -23,6 +24,7 @@ AXE_WIDTHS = (375, 1280)
 NARROWEST = 320
 SCHEMES = ("light", "dark")
 PAGE_TYPE = re.compile(r'<body[^>]*\bdata-page-type="([^"]*)"')
+PAGE_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
 
 RUN_AXE = """async (tags) => {
     const result = await axe.run(document, {
@@ -53,12 +55,14 @@ CHARS_PER_LINE = """() => {
 
 
 def pages_by_type(build):
-    """{page type: URL path} with the first page (in path order) of each type."""
+    """{"<page type> <lang>": URL path}: the first page (in path order) of each."""
     chosen = {}
     for html_file in build.html_files():
-        match = PAGE_TYPE.search(html_file.read_text(encoding="utf-8"))
-        page_type = match.group(1) if match else ""
-        chosen.setdefault(page_type, page_url_path(build.output, html_file))
+        html = html_file.read_text(encoding="utf-8")
+        page_type, lang = (
+            m.group(1) if m else "" for m in (PAGE_TYPE.search(html), PAGE_LANG.search(html))
+        )
+        chosen.setdefault(f"{page_type} {lang}".strip(), page_url_path(build.output, html_file))
     return chosen
 
 
@@ -110,7 +114,7 @@ def audit_site(browser, axe_source, label, build, base_url):
             audit = Audit(label, page_type, url, width, scheme, page.evaluate(OVERFLOW))
             if width in AXE_WIDTHS:
                 audit.violations = page.evaluate(RUN_AXE, AXE_TAGS)
-            if page_type == "essay" and width == AXE_WIDTHS[-1]:
+            if page_type.startswith("essay ") and width == AXE_WIDTHS[-1]:
                 audit.chars_per_line = page.evaluate(CHARS_PER_LINE)
             audit.foreign_requests = list(foreign)
             audits.append(audit)
@@ -131,9 +135,11 @@ def audits(browser, axe_source, site, fixture_site, request):
 
 def test_every_page_declares_its_page_type(site, fixture_site):
     for build in (site, fixture_site):
-        types = pages_by_type(build)
-        assert "" not in types, f"{types['']}: <body> has no data-page-type"
-        assert {"index", "essay", "archives", "tag", "not-found"} <= set(types)
+        keys = pages_by_type(build)
+        incomplete = [url for key, url in keys.items() if " " not in key]
+        assert incomplete == [], "no data-page-type or no lang"
+        assert {"index", "essay", "archives", "tag", "not-found"} <= {k.split()[0] for k in keys}
+    assert "page zh" in pages_by_type(fixture_site)
 
 
 def test_every_page_type_is_audited_at_each_width_and_scheme(audits, site, fixture_site):
