@@ -44,7 +44,8 @@ DEFAULTS = {
     "HOST_HEADERS_CSP_EXTRA": "frame-ancestors 'none'",
     "HOST_HEADERS": {
         "X-Content-Type-Options": "nosniff",
-        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+        # No includeSubDomains: other hosts under the same domain may not speak HTTPS.
+        "Strict-Transport-Security": "max-age=63072000",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     },

@@ -1,7 +1,9 @@
 """Every internal link, image and stylesheet in the output resolves."""
 
+from pathlib import Path
+
 from tests.conftest import PRODUCTION_SITEURL
-from tests.support import internal_refs, parse_html, resolve_internal
+from tests.support import Build, internal_refs, parse_html, resolve_internal
 
 
 def broken_refs(build, site_prefix=""):
@@ -49,3 +51,13 @@ def test_production_pages_use_absolute_urls_under_the_siteurl(production_site):
             if ref.startswith(("#", "mailto:")):
                 continue
             assert ref.startswith(PRODUCTION_SITEURL + "/"), (html_file, tag.name, ref)
+
+
+def test_srcset_candidates_are_checked_like_any_other_reference(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"")
+    page = tmp_path / "index.html"
+    page.write_text('<img src="a.png" alt="" srcset="a.png 1x, missing.png 2x">')
+    build = Build(output=tmp_path)
+    checked, broken = broken_refs(build)
+    assert checked == 3
+    assert broken == [(Path("index.html"), "img", "missing.png")]
