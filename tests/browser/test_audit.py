@@ -88,37 +88,41 @@ def audit_site(browser, axe_source, label, build, base_url):
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     pages = pages_by_type(build)
     audits = []
-    combos = [(w, s) for s in SCHEMES for w in AXE_WIDTHS] + [(NARROWEST, "light")]
-    for width, scheme in combos:
-        # bypass_csp: the pages' own policy would refuse the injected axe-core.
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
-        )
-        foreign = []
+    for scheme in SCHEMES:
+        for width in AXE_WIDTHS:
+            # bypass_csp: the pages' own policy would refuse the injected axe-core.
+            context = browser.new_context(
+                viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
+            )
+            foreign = []
 
-        def keep_on_site(route, foreign=foreign):
-            url = route.request.url
-            if url.startswith(("data:", "blob:")) or url.startswith(origin + "/"):
-                route.continue_()
-            else:
-                foreign.append(url)
-                route.abort()
+            def keep_on_site(route, foreign=foreign):
+                url = route.request.url
+                if url.startswith(("data:", "blob:")) or url.startswith(origin + "/"):
+                    route.continue_()
+                else:
+                    foreign.append(url)
+                    route.abort()
 
-        context.route("**/*", keep_on_site)
-        if width in AXE_WIDTHS:
+            context.route("**/*", keep_on_site)
             context.add_init_script(script=axe_source)
-        page = context.new_page()
-        for page_type, url in sorted(pages.items()):
-            foreign.clear()
-            page.goto(base_url + url, wait_until="load")
-            audit = Audit(label, page_type, url, width, scheme, page.evaluate(OVERFLOW))
-            if width in AXE_WIDTHS:
+            page = context.new_page()
+            for page_type, url in sorted(pages.items()):
+                foreign.clear()
+                page.goto(base_url + url, wait_until="load")
+                audit = Audit(label, page_type, url, width, scheme, page.evaluate(OVERFLOW))
                 audit.violations = page.evaluate(RUN_AXE, AXE_TAGS)
-            if page_type.startswith("essay ") and width == AXE_WIDTHS[-1]:
-                audit.chars_per_line = page.evaluate(CHARS_PER_LINE)
-            audit.foreign_requests = list(foreign)
-            audits.append(audit)
-        context.close()
+                if page_type.startswith("essay ") and width == AXE_WIDTHS[-1]:
+                    audit.chars_per_line = page.evaluate(CHARS_PER_LINE)
+                audit.foreign_requests = list(foreign)
+                audits.append(audit)
+                if (width, scheme) == (AXE_WIDTHS[0], SCHEMES[0]):
+                    # The narrowest phone: the same page, relaid out without a reload.
+                    page.set_viewport_size({"width": NARROWEST, "height": 900})
+                    narrow = page.evaluate(OVERFLOW)
+                    audits.append(Audit(label, page_type, url, NARROWEST, scheme, narrow))
+                    page.set_viewport_size({"width": width, "height": 900})
+            context.close()
     return audits
 
 
