@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support import page_url_path
+from tests.conftest import serve_folder
+from tests.support import Build, page_url_path
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +85,20 @@ class Audit:
         return f"{self.site} {self.page_type} {self.url} at {self.width}px {self.scheme}"
 
 
+def keep_on_site(origin, foreign):
+    """A route handler: same-origin requests go through; others are recorded and refused."""
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or url.startswith(origin + "/"):
+            route.continue_()
+        else:
+            foreign.append(url)
+            route.abort()
+
+    return handle
+
+
 def audit_site(browser, axe_source, label, build, base_url):
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
     pages = pages_by_type(build)
@@ -95,16 +110,7 @@ def audit_site(browser, axe_source, label, build, base_url):
                 viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
             )
             foreign = []
-
-            def keep_on_site(route, foreign=foreign):
-                url = route.request.url
-                if url.startswith(("data:", "blob:")) or url.startswith(origin + "/"):
-                    route.continue_()
-                else:
-                    foreign.append(url)
-                    route.abort()
-
-            context.route("**/*", keep_on_site)
+            context.route("**/*", keep_on_site(origin, foreign))
             context.add_init_script(script=axe_source)
             page = context.new_page()
             for page_type, url in sorted(pages.items()):
@@ -179,15 +185,30 @@ def test_essay_text_column_is_at_most_about_75_characters(audits):
         assert audit.chars_per_line <= 76, str(audit)
 
 
-def test_axe_reports_a_violation_when_there_is_one(browser, axe_source):
-    # The audit would pass vacuously if axe never ran; a known-bad page proves it runs.
-    context = browser.new_context(bypass_csp=True)
-    context.add_init_script(script=axe_source)
-    page = context.new_page()
-    page.set_content('<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">')
-    ids = {v["id"] for v in page.evaluate(RUN_AXE, AXE_TAGS)}
-    context.close()
-    assert {"image-alt", "html-has-lang"} <= ids
+BAD_PAGE = """<!DOCTYPE html>
+<html lang="en"><title>Bad</title>
+<body data-page-type="bad">
+<img src="https://third-party.invalid/pixel.png">
+<div style="width: 2000px">too wide</div>
+</body></html>
+"""
+
+
+def test_the_audit_catches_a_page_that_breaks_every_rule(browser, axe_source, tmp_path):
+    # The audit would pass vacuously if axe never ran or requests went unseen.
+    (tmp_path / "index.html").write_text(BAD_PAGE)
+    base_url, server = serve_folder(tmp_path)
+    try:
+        audits = audit_site(browser, axe_source, "bad", Build(output=tmp_path), base_url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert {a.width for a in audits} == {*AXE_WIDTHS, NARROWEST}
+    for audit in audits:
+        assert audit.overflow > 0
+        if audit.width != NARROWEST:  # the 320 px check relays out a page already loaded
+            assert audit.foreign_requests == ["https://third-party.invalid/pixel.png"]
+            assert "image-alt" in {v["id"] for v in audit.violations}
 
 
 def test_chinese_text_renders_with_a_cjk_font(page, fixture_site, fixture_site_server):
