@@ -7,7 +7,9 @@ has written its files, this plugin
 1. renames every script in the fingerprinted folders to ``<name>.<hash>.js``
    (the first 10 hex digits of its SHA-256, as the stylesheet plugin names the
    stylesheet) and rewrites every reference to it in the HTML output, so hosts
-   may cache scripts for a year and template authors do nothing special;
+   may cache scripts for a year and template authors do nothing special
+   (references from inside other scripts, such as module imports, are not
+   rewritten: load each script from the page);
 2. minifies every HTML file with pelican-minify (minify-html).
 
 pelican-precompress then writes ``.gz`` and ``.br`` next to every text file.
