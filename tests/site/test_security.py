@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.conftest import PRODUCTION_SITEURL
 from tests.support import ROOT, parse_html
 
 BUILDS = ("site", "fixture_site", "production_site")
@@ -77,3 +78,47 @@ def test_every_page_carries_the_strict_policy(build, request, settings_policy):
         for name, values in found.items():
             assert expected[name] <= values <= expected[name] | ALLOWED_EXTRA.get(name, set())
         assert soup.find("meta", attrs={"name": "referrer"})["content"] == referrer
+
+
+# <link> relations that make the browser fetch or connect; the others
+# (canonical, alternate, author, ...) only describe.
+FETCHING_RELS = {
+    "stylesheet", "icon", "apple-touch-icon", "manifest", "preload", "prefetch",
+    "preconnect", "dns-prefetch", "modulepreload", "prerender",
+}  # fmt: skip
+LOADERS = ("script", "img", "iframe", "source", "video", "audio", "object", "embed", "track")
+
+
+def foreign_loads(soup, own_prefix):
+    """Every URL a page would fetch from outside its own site."""
+    urls = []
+    for tag in soup.find_all(["link", *LOADERS]):
+        if tag.name == "link" and not FETCHING_RELS & set(tag.get("rel", [])):
+            continue
+        for attr in ("href", "src", "data", "poster"):
+            value = tag.get(attr, "")
+            absolute = value.startswith(("http:", "https:", "//"))
+            if absolute and not (own_prefix and value.startswith(own_prefix + "/")):
+                urls.append(value)
+    return urls
+
+
+def test_the_foreign_load_check_finds_fonts_trackers_and_preconnects():
+    soup = BeautifulSoup(
+        '<link rel="preconnect" href="https://fonts.example">'
+        '<link rel="canonical" href="https://elsewhere.example/a/">'
+        '<script src="//cdn.example/x.js"></script><img src="https://site.example/me.png" alt="">',
+        "lxml",
+    )
+    assert foreign_loads(soup, "https://site.example") == [
+        "https://fonts.example",
+        "//cdn.example/x.js",
+    ]
+
+
+@pytest.mark.parametrize("build", BUILDS)
+def test_no_page_loads_anything_from_another_origin(build, request):
+    own = PRODUCTION_SITEURL if build == "production_site" else ""
+    pages = request.getfixturevalue(build).html_files()
+    found = {p.name: foreign_loads(parse_html(p), own) for p in pages}
+    assert {name: urls for name, urls in found.items() if urls} == {}
