@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PELICAN := $(BIN)/pelican
+CHECKERS := node_modules/.installed
 
 INPUTDIR := content
 OUTPUTDIR := output
@@ -18,12 +19,12 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements check new
+.PHONY: help setup html serve devserver publish test clean requirements check new tools rsync_upload s3_upload
 
 help: ## List the targets
 	@echo "Usage: make <target>"
 	@echo
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
@@ -55,10 +56,43 @@ new: ESSAY_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),en)
 new: $(STAMP) ## Start an essay: make new TITLE="The title" [LANG=zh]
 	$(BIN)/python -m tools.new_essay --lang "$(ESSAY_LANG)" -s $(CONFFILE)
 
-test: $(STAMP) ## Lint, then run the test suite (builds the site once per session)
+# The HTML and accessibility checkers, pinned in package-lock.json. Without npm
+# the tests that need them skip, naming what to install.
+$(CHECKERS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: HTML validity and accessibility checks will skip (apt-get install nodejs npm)"; \
+	fi
+
+tools: $(CHECKERS) ## Install the Nu HTML Checker and axe-core into node_modules/
+
+test: $(STAMP) $(CHECKERS) ## Lint, then run the test suite (builds the site once per session)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Other hosts, as in Pelican's quickstart; destinations come from the
+# environment and nothing is built or sent until they are set.
+SSH_PORT ?= 22
+
+rsync_upload: ## Publish, then rsync output/ over ssh to SSH_USER@SSH_HOST:SSH_TARGET_DIR
+	@for var in SSH_HOST SSH_USER SSH_TARGET_DIR; do \
+		if [ -z "$$(printenv $$var)" ]; then \
+			echo "rsync_upload: $$var is not set — export SSH_HOST, SSH_USER and SSH_TARGET_DIR (SSH_PORT defaults to 22)" >&2; \
+			exit 2; \
+		fi; \
+	done
+	$(MAKE) publish
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --delete --exclude=_headers $(OUTPUTDIR)/ "$$SSH_USER@$$SSH_HOST:$$SSH_TARGET_DIR"
+
+s3_upload: ## Publish, then sync output/ to the S3 bucket S3_BUCKET with the aws CLI
+	@if [ -z "$$S3_BUCKET" ]; then \
+		echo "s3_upload: S3_BUCKET is not set — export S3_BUCKET=<bucket name> (the aws CLI reads its credentials as usual)" >&2; \
+		exit 2; \
+	fi
+	$(MAKE) publish
+	aws s3 sync $(OUTPUTDIR)/ "s3://$$S3_BUCKET" --delete --exclude "*.gz" --exclude "*.br" --exclude _headers
 
 requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in

@@ -61,6 +61,7 @@ PLUGINS = [
     "related_essays",
     "neighbors",
     "content_guard",
+    "host_headers",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it

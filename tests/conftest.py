@@ -143,3 +143,26 @@ def fixture_site_subpath_server(fixture_site, tmp_path_factory):
     yield url + "deep/path/"
     server.shutdown()
     server.server_close()
+
+
+# Quality checks: the checkers npm installs into node_modules/ ----------------
+
+NODE_MODULES = ROOT / "node_modules"
+INSTALL_CHECKERS = "make tools (runs npm ci; needs Debian's nodejs and npm)"
+
+
+@pytest.fixture(scope="session")
+def vnu_command():
+    """How to run the Nu HTML Checker: Debian's Java and the pinned npm vnu-jar."""
+    java = require_tool(shutil.which("java"), "Java", "apt-get install -y default-jre-headless")
+    jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    require_tool(jar.is_file(), "The Nu HTML Checker (npm vnu-jar)", INSTALL_CHECKERS)
+    return [java, "-jar", str(jar)]
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core's browser bundle, from the pinned npm package."""
+    path = NODE_MODULES / "axe-core" / "axe.min.js"
+    require_tool(path.is_file(), "axe-core (npm)", INSTALL_CHECKERS)
+    return path.read_text(encoding="utf-8")

@@ -123,6 +123,11 @@ def internal_refs(soup: BeautifulSoup):
             value = tag.get(attr)
             if value:
                 yield tag, attr, value
+    # Responsive images: every candidate URL of a srcset ("url 2x, url 640w").
+    for tag in soup.find_all(["img", "source"], srcset=True):
+        for candidate in tag["srcset"].split(","):
+            if candidate.split():
+                yield tag, "srcset", candidate.split()[0]
 
 
 ESSAYS = ROOT / "content" / "essays"

@@ -86,7 +86,8 @@ def absolute_url(settings, path=""):
 
 def script_safe_json(data):
     """Serialise ``data`` for an HTML ``<script>`` data block."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Compact: HTML minifiers leave script contents alone.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.translate(_SCRIPT_SAFE))
 
 

@@ -258,9 +258,11 @@ def test_sitemap_lists_every_published_essay_and_page_and_no_draft(fixture_site)
     assert len(paths) == len(locs)
     essays = {p.split("/")[2] for p in paths if p.startswith("/essays/")}
     assert essays == published_essay_slugs()
-    pages = [m["slug"] for m, _ in map(read_source, (FIXTURE_CONTENT / "pages").glob("*.md"))]
-    for slug in pages:
-        assert f"/{slug}/" in paths
+    pages = [m for m, _ in map(read_source, (FIXTURE_CONTENT / "pages").glob("*.md"))]
+    for meta in pages:
+        # Pages in a language other than the site's live under <slug>/<lang>/.
+        lang = meta.get("lang", "en")
+        assert (f"/{meta['slug']}/" if lang == "en" else f"/{meta['slug']}/{lang}/") in paths
     assert "/" in paths
     draft, _ = read_source(DRAFT_SOURCE)
     assert not any(draft["slug"] in p or p.startswith("/drafts/") for p in paths)

@@ -1,7 +1,9 @@
 """Every internal link, image and stylesheet in the output resolves."""
 
+from pathlib import Path
+
 from tests.conftest import PRODUCTION_SITEURL
-from tests.support import internal_refs, parse_html, resolve_internal
+from tests.support import Build, internal_refs, parse_html, resolve_internal
 
 
 def broken_refs(build, site_prefix=""):
@@ -31,6 +33,12 @@ def test_every_internal_link_resolves_to_a_file(site):
     assert checked > 100
 
 
+def test_every_internal_link_in_the_fixture_site_resolves(fixture_site):
+    checked, broken = broken_refs(fixture_site)
+    assert broken == []
+    assert checked > 100
+
+
 def test_every_link_in_the_production_build_resolves_under_siteurl(production_site):
     checked, broken = broken_refs(production_site, PRODUCTION_SITEURL)
     assert broken == []
@@ -43,3 +51,13 @@ def test_production_pages_use_absolute_urls_under_the_siteurl(production_site):
             if ref.startswith(("#", "mailto:")):
                 continue
             assert ref.startswith(PRODUCTION_SITEURL + "/"), (html_file, tag.name, ref)
+
+
+def test_srcset_candidates_are_checked_like_any_other_reference(tmp_path):
+    (tmp_path / "a.png").write_bytes(b"")
+    page = tmp_path / "index.html"
+    page.write_text('<img src="a.png" alt="" srcset="a.png 1x, missing.png 2x">')
+    build = Build(output=tmp_path)
+    checked, broken = broken_refs(build)
+    assert checked == 3
+    assert broken == [(Path("index.html"), "img", "missing.png")]

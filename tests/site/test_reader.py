@@ -222,6 +222,11 @@ def test_chinese_text_is_left_as_written_and_english_is_still_typographic(fixtur
 def test_every_page_declares_its_language(fixture_site):
     # Essays in a language other than the site's are written under <slug>/<lang>/.
     chinese = {f"essays/{m['slug']}/zh/index.html" for m in fixture_essays() if m["lang"] == "zh"}
+    chinese |= {
+        f"{m['slug']}/zh/index.html"
+        for m, _ in map(read_source, (FIXTURE_CONTENT / "pages").glob("*.md"))
+        if m.get("lang") == "zh"
+    }
     assert ZH_URL + "index.html" in chinese
     for html_file in fixture_site.html_files():
         rel = html_file.relative_to(fixture_site.output).as_posix()

@@ -1,0 +1,3 @@
+from .asset_pipeline import register
+
+__all__ = ["register"]

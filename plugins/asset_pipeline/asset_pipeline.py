@@ -1,0 +1,141 @@
+"""Production post-processing of the output: fingerprinted scripts, minified HTML.
+
+Templates reference scripts plainly, as
+``{{ SITEURL }}/{{ THEME_STATIC_DIR }}/js/<name>.js``. After everything else
+has written its files, this plugin
+
+1. renames every script in the fingerprinted folders to ``<name>.<hash>.js``
+   (the first 10 hex digits of its SHA-256, as the stylesheet plugin names the
+   stylesheet) and rewrites every reference to it in the HTML output, so hosts
+   may cache scripts for a year and template authors do nothing special
+   (references from inside other scripts, such as module imports, are not
+   rewritten: load each script from the page);
+2. minifies every HTML file with pelican-minify (minify-html).
+
+pelican-precompress then writes ``.gz`` and ``.br`` next to every text file.
+
+Ordering is the point of this plugin. Pelican's ``finalized`` receivers run
+in no fixed order (blinker keeps them in a set), and other plugins write files
+on ``finalized``, so anything that rewrites finished files must run after all
+of them, and compression after that. pelican-granular-signals (a dependency
+of pelican-precompress, by the same author) sends ``optimize``, ``minify``,
+``compress`` and ``deploy`` after every ``finalized`` receiver, in that order.
+This plugin runs on ``minify``; pelican-precompress runs on ``compress``.
+pelican-minify itself connects to ``finalized``, so it is not listed in
+``PLUGINS``: its ``Minify`` class is called from here instead. Its CSS
+minification stays off, because the stylesheet plugin already minifies the
+stylesheet before naming it by its hash (minifying again would make the
+name lie about the content); JavaScript minification stays off so scripts
+are served exactly as their authors tested them.
+
+Signals: ``initialized`` (defaults), granular-signals' ``minify``.
+
+Settings (defaults in ``DEFAULTS``):
+  ASSET_PIPELINE_FINGERPRINT_DIRS  folders under the output whose ``*.js``
+                                   files are fingerprinted; ``{THEME_STATIC_DIR}``
+                                   is filled in (``["{THEME_STATIC_DIR}/js"]``)
+  ASSET_PIPELINE_MINIFY_HTML       minify HTML with pelican-minify (True)
+pelican-minify's own ``HTML_MIN``, ``CSS_MIN``, ``JS_MIN``, ``INLINE_CSS_MIN``
+and ``INLINE_JS_MIN`` are set to match with ``setdefault``.
+
+Why not pelican-webassets or pelican-fingerprint-style plugins: webassets is
+unreleased since 2020 and needs every template to wrap its asset URLs in an
+``{% assets %}`` tag; the contract here is that templates write plain URLs.
+"""
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+import blinker
+import pelican.plugins.granular_signals
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "ASSET_PIPELINE_FINGERPRINT_DIRS": ["{THEME_STATIC_DIR}/js"],
+    "ASSET_PIPELINE_MINIFY_HTML": True,
+}
+# pelican-minify's settings: HTML only (see the module docstring).
+MINIFY_DEFAULTS = {
+    "HTML_MIN": True,
+    "CSS_MIN": False,
+    "JS_MIN": False,
+    "INLINE_CSS_MIN": True,
+    "INLINE_JS_MIN": False,
+}
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.js$")
+
+
+def fingerprinted_name(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return f"{path.stem}.{digest}{path.suffix}"
+
+
+def fingerprint_scripts(output_path, folders):
+    """Rename each script to carry its hash; return {old URL path: new URL path}."""
+    output = Path(output_path)
+    renamed = {}
+    for folder in folders:
+        for script in sorted((output / folder).glob("*.js")):
+            if FINGERPRINTED.search(script.name):
+                continue
+            target = script.with_name(fingerprinted_name(script))
+            script.replace(target)
+            renamed[script.relative_to(output).as_posix()] = target.relative_to(output).as_posix()
+    return renamed
+
+
+def rewrite_references(output_path, renamed):
+    """Point every HTML reference to a renamed file at its new name.
+
+    A reference is the file's path from the output root, after a slash (so
+    absolute URLs under any SITEURL sub-path match) and before a quote, query,
+    fragment, space or the end of an unquoted attribute.
+    """
+    if not renamed:
+        return 0
+    pattern = re.compile(
+        r"(?<=/)(" + "|".join(re.escape(old) for old in sorted(renamed)) + r")(?=[\"'?#\s>])"
+    )
+    changed = 0
+    for page in sorted(Path(output_path).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        new = pattern.sub(lambda m: renamed[m.group(1)], text)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed += 1
+    return changed
+
+
+def apply_defaults(settings):
+    for key, value in {**DEFAULTS, **MINIFY_DEFAULTS}.items():
+        settings.setdefault(key, value)
+
+
+def initialized(pelican):
+    apply_defaults(pelican.settings)
+
+
+def process_output(pelican):
+    settings = pelican.settings
+    apply_defaults(settings)
+    folders = [
+        folder.format(THEME_STATIC_DIR=settings["THEME_STATIC_DIR"])
+        for folder in settings["ASSET_PIPELINE_FINGERPRINT_DIRS"]
+    ]
+    renamed = fingerprint_scripts(pelican.output_path, folders)
+    pages = rewrite_references(pelican.output_path, renamed)
+    logger.info("Fingerprinted %s scripts, referenced from %s pages", len(renamed), pages)
+    if settings["ASSET_PIPELINE_MINIFY_HTML"]:
+        from pelican.plugins.minify.minify import Minify  # noqa: PLC0415
+
+        Minify(pelican)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    pelican.plugins.granular_signals.register()
+    blinker.signal("minify").connect(process_output)

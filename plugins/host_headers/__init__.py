@@ -1,0 +1,3 @@
+from .host_headers import register
+
+__all__ = ["register"]

@@ -1,0 +1,121 @@
+"""Write a `_headers` file: HTTP headers for hosts that read one (Netlify, Cloudflare Pages).
+
+Every page already carries its Content-Security-Policy and referrer policy in
+<meta> tags; hosts that honour ``_headers`` also send them as real headers,
+which can do what a <meta> cannot: ``frame-ancestors`` (no framing),
+``X-Content-Type-Options``, HSTS, and cache lifetimes.
+
+Cache rules never overlap, because both hosts merge the values of a header
+that several matching rules set: fingerprinted files (``name.<10 hex>.css``
+or ``.js``, as the stylesheet and asset_pipeline plugins write them) get one
+rule each with a year-long immutable lifetime; every other top-level file and
+folder of the output (pages, feeds, listings) gets the short lifetime, except
+the theme's static folder, whose other files keep the host's default.
+
+Signals: ``initialized`` (defaults) and granular-signals' ``deploy``, which
+runs after every ``finalized`` receiver, after minification and compression,
+so the file describes the finished output.
+
+Settings (defaults in ``DEFAULTS``):
+  HOST_HEADERS_PATH           file written under the output (``_headers``)
+  HOST_HEADERS_CSP_EXTRA      directives added to CONTENT_SECURITY_POLICY
+                              that only a header can carry
+  HOST_HEADERS                headers sent with every response
+  HOST_HEADERS_CACHE_LONG     Cache-Control for fingerprinted files
+  HOST_HEADERS_CACHE_SHORT    Cache-Control for pages, feeds and the rest
+Reads CONTENT_SECURITY_POLICY, REFERRER_POLICY and THEME_STATIC_DIR. Paths
+are from the root of the published folder, where hosts read the file.
+
+Why a project plugin: no maintained Pelican plugin writes ``_headers``.
+"""
+
+import logging
+import re
+from pathlib import Path
+
+import blinker
+import pelican.plugins.granular_signals
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "HOST_HEADERS_PATH": "_headers",
+    "HOST_HEADERS_CSP_EXTRA": "frame-ancestors 'none'",
+    "HOST_HEADERS": {
+        "X-Content-Type-Options": "nosniff",
+        # No includeSubDomains: other hosts under the same domain may not speak HTTPS.
+        "Strict-Transport-Security": "max-age=63072000",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    },
+    "HOST_HEADERS_CACHE_LONG": "public, max-age=31536000, immutable",
+    "HOST_HEADERS_CACHE_SHORT": "public, max-age=300, must-revalidate",
+}
+FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
+
+
+def security_headers(settings):
+    """The headers every response carries, in a fixed order."""
+    csp = "; ".join(
+        part.strip()
+        for part in (settings["CONTENT_SECURITY_POLICY"], settings["HOST_HEADERS_CSP_EXTRA"])
+        if part and part.strip()
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "Referrer-Policy": settings["REFERRER_POLICY"],
+        **settings["HOST_HEADERS"],
+    }
+
+
+def cache_rules(output, theme_dir):
+    """(long-lived paths, short-lived paths) under the output root, sorted."""
+    output = Path(output)
+    long_lived = sorted(
+        p.relative_to(output).as_posix()
+        for p in output.rglob("*")
+        if p.is_file() and FINGERPRINTED.search(p.name)
+    )
+    short = [""]
+    for entry in sorted(output.iterdir(), key=lambda p: p.name):
+        hidden = entry.name.startswith(("_", "."))
+        if entry.name == theme_dir or hidden or entry.suffix in (".gz", ".br", ".zst"):
+            continue
+        short.append(f"{entry.name}/*" if entry.is_dir() else entry.name)
+    return long_lived, short
+
+
+def render(settings, output):
+    """The file's text: rules for paths from the root of the folder the host publishes."""
+    lines = ["# Written by the host_headers plugin from the site's settings.", "/*"]
+    lines += [f"  {name}: {value}" for name, value in security_headers(settings).items()]
+    long_lived, short = cache_rules(output, settings["THEME_STATIC_DIR"])
+    for path in long_lived:
+        lines += ["", f"/{path}", f"  Cache-Control: {settings['HOST_HEADERS_CACHE_LONG']}"]
+    for path in short:
+        lines += ["", f"/{path}", f"  Cache-Control: {settings['HOST_HEADERS_CACHE_SHORT']}"]
+    return "\n".join(lines) + "\n"
+
+
+def apply_defaults(settings):
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+
+
+def initialized(pelican):
+    apply_defaults(pelican.settings)
+
+
+def write_headers(pelican):
+    settings = pelican.settings
+    apply_defaults(settings)
+    target = Path(pelican.output_path) / settings["HOST_HEADERS_PATH"]
+    target.write_text(render(settings, pelican.output_path), encoding="utf-8")
+    logger.info("Wrote %s", target)
+
+
+def register():
+    signals.initialized.connect(initialized)
+    pelican.plugins.granular_signals.register()
+    blinker.signal("deploy").connect(write_headers)

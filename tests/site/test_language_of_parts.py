@@ -1,0 +1,29 @@
+"""Text in another language than its page says so (WCAG 3.1.2, Language of Parts),
+so screen readers switch voice: the site's English chrome on a Chinese page,
+a Chinese page's title in an English page's menu."""
+
+from tests.support import parse_html
+
+
+def lang_of(tag):
+    """The language a tag's text is in: its own lang or its nearest ancestor's."""
+    while tag is not None and not tag.get("lang"):
+        tag = tag.parent
+    return tag.get("lang") if tag is not None else None
+
+
+def test_site_chrome_on_a_chinese_page_is_marked_english(fixture_site):
+    page = fixture_site.page("cjk-type-sample/zh/")
+    assert page.html["lang"] == "zh"
+    for selector in (".skip-link", ".site-header", ".site-nav", ".site-footer"):
+        assert lang_of(page.select_one(selector)) == "en", selector
+    assert lang_of(page.select_one("main p")) == "zh"
+
+
+def test_links_to_a_chinese_page_are_marked_chinese_on_every_page(fixture_site):
+    checked = 0
+    for html_file in fixture_site.html_files():
+        for link in parse_html(html_file).select('a[href*="cjk-type-sample"]'):
+            assert lang_of(link) == "zh", html_file
+            checked += 1
+    assert checked >= 2 * len(fixture_site.html_files())  # menu and footer
