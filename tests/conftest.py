@@ -29,18 +29,24 @@ def site(tmp_path_factory):
     return build_in_process(ROOT / "pelicanconf.py", tmp_path_factory.mktemp("site"))
 
 
-@pytest.fixture(scope="session")
-def production_site(tmp_path_factory):
-    """The real site built as `make publish` does, under a sub-path SITEURL."""
+def build_production(tmp_path_factory, name="production"):
+    """The real site built with publishconf.py under a sub-path SITEURL, in a
+    child process (production plugins must not stay connected in this one)."""
     build = build_subprocess(
         ROOT / "publishconf.py",
-        tmp_path_factory.mktemp("production"),
+        tmp_path_factory.mktemp(name),
         "--fatal",
         "warnings",
         env={"SITEURL": PRODUCTION_SITEURL},
     )
     assert build.returncode == 0, build.log
     return build
+
+
+@pytest.fixture(scope="session")
+def production_site(tmp_path_factory):
+    """The real site built as `make publish` does, under a sub-path SITEURL."""
+    return build_production(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -208,3 +208,20 @@ def has_code_script(markup) -> bool:
     if isinstance(markup, bytes):
         markup = markup.decode("utf-8")
     return bool(_CODE_SCRIPT.search(markup))
+
+
+# In-page measurements shared by the layout and audit checks.
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+# Characters per line of the first essay paragraph (null when there is none).
+CHARS_PER_LINE = """() => {
+    const p = document.querySelector('.essay-body p');
+    if (!p) return null;
+    const probe = document.createElement('span');
+    probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden';
+    probe.textContent = 'abcdefghijklmnopqrstuvwxyz'.repeat(4);
+    p.appendChild(probe);
+    const charWidth = probe.getBoundingClientRect().width / 104;
+    probe.remove();
+    return p.getBoundingClientRect().width / charWidth;
+}"""

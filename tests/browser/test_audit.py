@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import serve_folder
-from tests.support import Build, page_url_path
+from tests.support import CHARS_PER_LINE, OVERFLOW, Build, page_url_path
 
 pytestmark = pytest.mark.browser
 
@@ -38,20 +38,6 @@ RUN_AXE = """async (tags) => {
         help: v.help,
         nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
     }));
-}"""
-
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-CHARS_PER_LINE = """() => {
-    const p = document.querySelector('.essay-body p');
-    if (!p) return null;
-    const probe = document.createElement('span');
-    probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden';
-    probe.textContent = 'abcdefghijklmnopqrstuvwxyz'.repeat(4);
-    p.appendChild(probe);
-    const charWidth = probe.getBoundingClientRect().width / 104;
-    probe.remove();
-    return p.getBoundingClientRect().width / charWidth;
 }"""
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.support import CHARS_PER_LINE, OVERFLOW
+
 pytestmark = pytest.mark.browser
 
 
@@ -9,26 +11,13 @@ pytestmark = pytest.mark.browser
 def test_essay_page_never_scrolls_sideways(page, site_server, essay_url, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site_server + essay_url)
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
+    overflow = page.evaluate(OVERFLOW)
     assert overflow <= 0
 
 
 def test_essay_text_column_keeps_a_readable_measure(page, site_server, essay_url):
     page.goto(site_server + essay_url)
-    chars_per_line = page.evaluate(
-        """() => {
-        const p = document.querySelector('.essay-body p');
-        const probe = document.createElement('span');
-        probe.style.cssText = 'position:absolute;white-space:nowrap;visibility:hidden';
-        probe.textContent = 'abcdefghijklmnopqrstuvwxyz'.repeat(4);
-        p.appendChild(probe);
-        const charWidth = probe.getBoundingClientRect().width / 104;
-        probe.remove();
-        return p.getBoundingClientRect().width / charWidth;
-    }"""
-    )
+    chars_per_line = page.evaluate(CHARS_PER_LINE)
     assert 45 <= chars_per_line <= 75
 
 

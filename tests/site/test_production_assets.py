@@ -11,8 +11,8 @@ from fnmatch import fnmatch
 import brotli
 import pytest
 
-from tests.conftest import PRODUCTION_SITEURL
-from tests.support import ROOT, build_subprocess, parse_html
+from tests.conftest import PRODUCTION_SITEURL, build_production
+from tests.support import parse_html
 
 TEXT_SUFFIXES = {".html", ".css", ".js", ".xml", ".json", ".txt", ".svg"}
 HASHED = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
@@ -20,15 +20,7 @@ HASHED = re.compile(r"\.([0-9a-f]{10})\.(css|js)$")
 
 @pytest.fixture(scope="session")
 def production_site_again(tmp_path_factory):
-    build = build_subprocess(
-        ROOT / "publishconf.py",
-        tmp_path_factory.mktemp("production_again"),
-        "--fatal",
-        "warnings",
-        env={"SITEURL": PRODUCTION_SITEURL},
-    )
-    assert build.returncode == 0, build.log
-    return build
+    return build_production(tmp_path_factory, "production_again")
 
 
 def parse_headers_file(text):
