@@ -236,6 +236,9 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 # The site's own notes in essays (disclosure, glossary, corrections) are the
 # same boilerplate everywhere: searching them would match every essay.
 SITE_SEARCH_EXCLUDE = [".editorial-note"]
+# The search page's <meta> policy allows WebAssembly (Pagefind); the _headers
+# policy covers every path, search and pagefind/ included, so it allows it too.
+HOST_HEADERS_CSP_SOURCES = {"script-src": ["'wasm-unsafe-eval'"]}
 
 # Authoring: content checks, drafts and previews --------------------------------
 # content_guard checks every essay and page before each build (and alone with

@@ -20,6 +20,12 @@ Settings (defaults in ``DEFAULTS``):
   HOST_HEADERS_PATH           file written under the output (``_headers``)
   HOST_HEADERS_CSP_EXTRA      directives added to CONTENT_SECURITY_POLICY
                               that only a header can carry
+  HOST_HEADERS_CSP_SOURCES    {directive: [sources]} added to the header's
+                              policy because some page's <meta> policy adds
+                              them (the search page's 'wasm-unsafe-eval'):
+                              the header covers every path and a page obeys
+                              both policies, so each <meta> stays as strict
+                              as its page allows
   HOST_HEADERS                headers sent with every response
   HOST_HEADERS_CACHE_LONG     Cache-Control for fingerprinted files
   HOST_HEADERS_CACHE_SHORT    Cache-Control for pages, feeds and the rest
@@ -42,6 +48,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {
     "HOST_HEADERS_PATH": "_headers",
     "HOST_HEADERS_CSP_EXTRA": "frame-ancestors 'none'",
+    "HOST_HEADERS_CSP_SOURCES": {},
     "HOST_HEADERS": {
         "X-Content-Type-Options": "nosniff",
         # No includeSubDomains: other hosts under the same domain may not speak HTTPS.
@@ -55,11 +62,24 @@ DEFAULTS = {
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
 
 
+def widen_policy(policy, sources):
+    """Add sources to directives of a CSP string, keeping its order."""
+    parts = []
+    for part in policy.split(";"):
+        name, *values = part.split()
+        values += [s for s in sources.get(name, []) if s not in values]
+        parts.append(" ".join([name, *values]))
+    return "; ".join(parts)
+
+
 def security_headers(settings):
     """The headers every response carries, in a fixed order."""
+    page_policy = widen_policy(
+        settings["CONTENT_SECURITY_POLICY"], settings["HOST_HEADERS_CSP_SOURCES"]
+    )
     csp = "; ".join(
         part.strip()
-        for part in (settings["CONTENT_SECURITY_POLICY"], settings["HOST_HEADERS_CSP_EXTRA"])
+        for part in (page_policy, settings["HOST_HEADERS_CSP_EXTRA"])
         if part and part.strip()
     )
     return {
