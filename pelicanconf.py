@@ -49,6 +49,7 @@ PLUGIN_PATHS = [str(_HERE / "plugins")]
 PLUGINS = [
     "safe_metadata",
     "stylesheet",
+    "language_urls",
     "share_meta",
     "social_image",
     "json_feed",

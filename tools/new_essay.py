@@ -107,8 +107,8 @@ def main(argv=None):
     except ValueError as error:
         print(f"make new: {error}", file=sys.stderr)
         return 1
-    key = "DRAFT_URL" if args.lang == settings["DEFAULT_LANG"] else "DRAFT_LANG_URL"
-    url = settings[key].format(slug=path.stem, lang=args.lang)
+    # A new essay is an original: plain URL in any language (language_urls).
+    url = settings["DRAFT_URL"].format(slug=path.stem, lang=args.lang)
     print(os.path.relpath(path))
     print(f"A draft: `make serve`, then open http://127.0.0.1:8000/{url}", file=sys.stderr)
     return 0

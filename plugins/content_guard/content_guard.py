@@ -660,16 +660,45 @@ def slug_of(source: Source, settings):
     )
 
 
-def output_path_of(source: Source, slug, settings):
+def lang_of(source: Source, settings):
+    return source.meta.get("lang", ("", 0))[0] or settings.get("DEFAULT_LANG", "en")
+
+
+def translations_among(sources, settings):
+    """ids of the sources Pelican will treat as translations.
+
+    Pelican groups files by kind, status and slug and takes as original the
+    one not marked ``Translation: true`` (any, when all are), preferring the
+    site's language (pelican.utils.get_original_items); the others are
+    translations."""
+    default = settings.get("DEFAULT_LANG", "en")
+    groups = {}
+    for source in sources:
+        slug = slug_of(source, settings)
+        status = source.meta.get("status", ("", 0))[0] or "published"
+        if slug:
+            groups.setdefault((source.kind, status, slug), []).append(source)
+    translated = set()
+    for group in groups.values():
+        marked = [s for s in group if s.meta.get("translation", ("", 0))[0].lower() == "true"]
+        candidates = [s for s in group if s not in marked] or group
+        originals = [s for s in candidates if lang_of(s, settings) == default] or candidates
+        translated |= {id(s) for s in group if s not in originals}
+    return translated
+
+
+def output_path_of(source: Source, slug, settings, is_translation=False):
     meta = source.meta
-    lang = meta.get("lang", ("", 0))[0] or settings.get("DEFAULT_LANG", "en")
+    lang = lang_of(source, settings)
     status = meta.get("status", ("", 0))[0] or "published"
     if source.kind == "page" and meta.get("save_as", ("", 0))[0]:
         return meta["save_as"][0]
     prefix = {"essay": "ARTICLE", "page": "PAGE"}[source.kind]
     if status == "draft":
         prefix = "DRAFT" if source.kind == "essay" else "DRAFT_PAGE"
-    key = f"{prefix}_SAVE_AS" if lang == settings.get("DEFAULT_LANG") else f"{prefix}_LANG_SAVE_AS"
+    # As the language_urls plugin places them: an original at the plain
+    # pattern whatever its language, a translation at the _LANG_ one.
+    key = f"{prefix}_LANG_SAVE_AS" if is_translation else f"{prefix}_SAVE_AS"
     pattern = settings.get(key)
     if not pattern:
         return None
@@ -723,11 +752,12 @@ def check_uniqueness(sources, settings, problems):
 
     Every file of a clash gets its own message naming the others."""
     reserved = reserved_outputs(settings)
+    translated = translations_among(sources, settings)
     by_slug = {}
     for source in sources:
         slug = slug_of(source, settings)
         if slug:
-            lang = source.meta.get("lang", ("", 0))[0] or settings.get("DEFAULT_LANG", "en")
+            lang = lang_of(source, settings)
             by_slug.setdefault((slug, lang), []).append(source)
     by_output = {}
     for (slug, _), group in by_slug.items():
@@ -743,7 +773,7 @@ def check_uniqueness(sources, settings, problems):
                         "give one of them a different 'Slug:' (never change a published one)",
                     )
                 )
-            output = output_path_of(source, slug, settings)
+            output = output_path_of(source, slug, settings, id(source) in translated)
             if not output:
                 continue
             if output in reserved:

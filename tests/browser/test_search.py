@@ -7,7 +7,7 @@ from tests.support import NO_CODE_SCRIPTS
 
 pytestmark = pytest.mark.browser
 
-ZH_URL = "essays/mobile-payment-clearing/zh/"
+ZH_URL = "essays/mobile-payment-clearing/"
 
 
 def search(page, base_url, query):

@@ -219,7 +219,7 @@ def test_essay_json_ld_is_a_blog_posting_with_breadcrumbs(production_site, seed_
 
 def test_json_ld_date_modified_follows_the_modified_metadata(fixture_site):
     meta, _ = read_source(CHINESE_SOURCE)
-    graph = json_ld(fixture_site.page(f"essays/{meta['slug']}/zh/"))
+    graph = json_ld(fixture_site.page(f"essays/{meta['slug']}/"))
     posting = node(graph, "BlogPosting")
     shanghai = ZoneInfo("Asia/Shanghai")
     modified = datetime.fromisoformat(meta["modified"]).replace(tzinfo=shanghai)
@@ -260,9 +260,8 @@ def test_sitemap_lists_every_published_essay_and_page_and_no_draft(fixture_site)
     assert essays == published_essay_slugs()
     pages = [m for m, _ in map(read_source, (FIXTURE_CONTENT / "pages").glob("*.md"))]
     for meta in pages:
-        # Pages in a language other than the site's live under <slug>/<lang>/.
-        lang = meta.get("lang", "en")
-        assert (f"/{meta['slug']}/" if lang == "en" else f"/{meta['slug']}/{lang}/") in paths
+        # An original page keeps the plain URL whatever its language.
+        assert f"/{meta['slug']}/" in paths
     assert "/" in paths
     draft, _ = read_source(DRAFT_SOURCE)
     assert not any(draft["slug"] in p or p.startswith("/drafts/") for p in paths)
@@ -329,7 +328,7 @@ def test_every_fixture_essay_has_a_social_card_with_its_title_drawn(fixture_site
 
 def test_chinese_and_english_cards_differ_and_both_carry_text(fixture_site):
     meta, _ = read_source(CHINESE_SOURCE)
-    chinese = fixture_site.output / "essays" / meta["slug"] / "zh" / "social.png"
+    chinese = fixture_site.output / "essays" / meta["slug"] / "social.png"
     english = fixture_site.output / "essays" / "settlement-windows" / "social.png"
     assert title_ink(chinese) > 2000 and title_ink(english) > 2000
     assert chinese.read_bytes() != english.read_bytes()

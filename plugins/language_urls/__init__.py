@@ -1,0 +1,3 @@
+from .language_urls import register
+
+__all__ = ["register"]
