@@ -59,6 +59,8 @@ def test_main_and_a_daily_schedule_deploy_to_pages_with_least_privilege():
     (schedule,) = workflow["on"]["schedule"]
     minute, hour, *every = schedule["cron"].split()
     assert every == ["*", "*", "*"] and minute.isdigit() and hour.isdigit()
+    # The README tells authors when scheduled essays go live: it must say this.
+    assert f'cron: "{schedule["cron"]}"' in (ROOT / "README.md").read_text(encoding="utf-8")
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["concurrency"]["group"]
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
