@@ -16,9 +16,12 @@ PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench: corpus size and runs of each build
+N ?= 1000
+REPEAT ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements
+.PHONY: help setup html serve devserver publish test clean requirements bench audit
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -52,6 +55,15 @@ test: $(STAMP) ## Lint, then run the test suite (builds the site once per sessio
 
 requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+bench: $(STAMP) ## Time cold, warm and stock-Pelican builds of N essays (default 1000)
+	$(BIN)/python tools/bench.py --essays $(N) --repeat $(REPEAT)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+audit: $(STAMP) node_modules/.package-lock.json ## Lighthouse scores of the home page, an essay and search (CHROME_PATH)
+	$(BIN)/python tools/audit.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf $(OUTPUTDIR) cache .pytest_cache .hypothesis
