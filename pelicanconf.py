@@ -60,6 +60,7 @@ PLUGINS = [
     "cjk_typography",
     "related_posts",
     "neighbors",
+    "build_cache",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -234,3 +235,8 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 # The site's own notes in essays (disclosure, glossary, corrections) are the
 # same boilerplate everywhere: searching them would match every essay.
 SITE_SEARCH_EXCLUDE = [".editorial-note"]
+
+# Build speed ------------------------------------------------------------------
+# build_cache comes last in PLUGINS: it keeps the results of the other plugins'
+# expensive steps in cache/build_cache/ and computes essay-page filters in
+# worker processes; output is the same bytes with or without it.

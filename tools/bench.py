@@ -23,6 +23,7 @@ seconds across runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import random
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -49,32 +51,14 @@ TAGS = [
     "Mobile payments", "Deposits", "Lending", "Risk", "Open banking", "Cross-border",
 ]  # fmt: skip
 
-# Chinese prose for the Chinese essays: sentences in the register of the
-# site's sources, repeated and shuffled up to the seed essay's length.
-ZH_SENTENCES = [
-    "最近，互金巨头与大型银行之间的合作在账户层面、数据层面、技术层面和业务层面越来越深入。",
-    "对很多人来说，画风似乎变得有点快。",
-    "几年前还在说“银行不改变，我们就改变银行”，几年后却握手言和，走向合作共赢。",
-    "这背后的逻辑是什么？双方的诉求又是什么？落地时会遇到哪些问题？",
-    "从行业研究者的角度，简单说几句，不当之处，还请包涵或留言。",
-    "金融科技与金融业务正在变得越来越密不可分，在某些特定场景下两者甚至会合二为一。",
-    "无论是大数据还是人工智能，都不是来自单纯的科研或前沿技术，而需要业务一线的数据来完善。",
-    "区块链、物联网、生物识别等分布式技术，也需要与业务端结合才能落地、演进和完善。",
-    "同样，任何金融产品和业务都需要及时吸收前沿技术和模式，以保证客户体验上的持续竞争力。",
-    "随着监管框架的落地，互金巨头面临技术实力、客户基础与业务发展空间不匹配的问题。",
-    "与传统金融巨头合作，最大限度地利用内部“冗余”资源，就成了顺理成章的事情。",
-    "银行虽然资金实力雄厚、业务模式完整，但在数据积累、场景、营销和新模式探索上确实处于劣势。",
-    "网联成立以后，支付机构不再直连银行，所有涉及银行账户的网络支付交易都要通过网联平台处理。",
-    "备付金集中存管以后，资金在机构内部轧差、监管难以看清资金流向的问题基本解决。",
-    "银行重新看到交易信息，也重新拿回一部分定价权。",
-]
-ZH_HEADINGS = ["技术与业务的融合", "合作的逻辑", "落地的难题", "监管的影响", "未来的格局"]
-ZH_TITLES = ["互金巨头与银行合作的逻辑", "移动支付的清算逻辑", "金融科技的下一步", "银行的数字化转型"]
+# Chinese text for the Chinese essays (in a data file, away from the linter).
+CHINESE = tomllib.loads((Path(__file__).with_name("bench_chinese.toml")).read_text("utf-8"))
 EN_TITLES = [
     "The logic behind the mutual gold giants", "Why banks open their accounts",
     "Payments plumbing after the clearing reform", "What data the platforms bring",
     "Credit scores and the thin-file borrower", "The cost of landing a regulation",
 ]  # fmt: skip
+EN_NOTES = ["A note on the first paragraph.", "A second, longer note on a later claim."]
 CHART = """
 ```chart
 csv: deposits.csv
@@ -108,8 +92,8 @@ def chinese_body(rng, length):
     parts, size = [], 0
     while size < length:
         if parts and rng.random() < 0.15:
-            parts.append("## " + rng.choice(ZH_HEADINGS))
-        paragraph = "".join(rng.choice(ZH_SENTENCES) for _ in range(rng.randint(3, 6)))
+            parts.append("## " + rng.choice(CHINESE["headings"]))
+        paragraph = "".join(rng.choice(CHINESE["sentences"]) for _ in range(rng.randint(3, 6)))
         parts.append(paragraph)
         size += len(paragraph)
     return "\n\n".join(parts)
@@ -120,9 +104,12 @@ def essay_text(rng, index, seed_body, zh_length):
     slug = f"essay-{index:05d}"
     year, day = 2020 + index % 6, index % 365
     date = f"{year}-{1 + day // 31 % 12:02d}-{1 + day % 28:02d} {index % 24:02d}:{index % 60:02d}"
-    titles = ZH_TITLES if chinese else EN_TITLES
+    if chinese:
+        title = CHINESE["title_format"].format(title=rng.choice(CHINESE["titles"]), number=index)
+    else:
+        title = f"{rng.choice(EN_TITLES)} {index}"
     meta = {
-        "Title": f"{rng.choice(titles)} {index}" if not chinese else f"{rng.choice(titles)}（{index}）",
+        "Title": title,
         "Date": date,
         "Author": rng.choice(["Xue Hong Yan", "Li Wei", "Anna Berg"]),
         "Category": rng.choice(CATEGORIES),
@@ -139,7 +126,7 @@ def essay_text(rng, index, seed_body, zh_length):
     if index % 4 == 0:
         meta["Source"] = "Hung Yan whisper (WeChat official account)"
     # A mention of a glossary term, in the essay's language.
-    body += "\n\n" + ("落地之难，在于互金巨头与银行的磨合。" if chinese else "Landing is the hard part.")
+    body += "\n\n" + (CHINESE["glossary_mention"] if chinese else "Landing is the hard part.")
     if index % 50 == 7:
         body += "\n" + CHART
     if index % 2 == 0:  # two footnotes in half the essays
@@ -147,8 +134,7 @@ def essay_text(rng, index, seed_body, zh_length):
         prose = [i for i, block in enumerate(blocks) if not block.startswith(("#", "`"))]
         blocks[prose[0]] += "[^1]"
         blocks[prose[-1]] += "[^2]"
-        notes = ("本文只用于测试。", "第二条注释。") if chinese else (
-            "A note on the first paragraph.", "A second, longer note on a later claim.")
+        notes = CHINESE["notes"] if chinese else EN_NOTES
         body = "\n\n".join(blocks) + f"\n\n[^1]: {notes[0]}\n[^2]: {notes[1]}"
     header = "\n".join(f"{key}: {value}" for key, value in meta.items())
     return slug, header + "\n\n" + body + "\n"
@@ -230,10 +216,8 @@ def _tree(pid):
         current = todo.pop()
         pids.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):
                 todo += [int(child) for child in task.read_text().split()]
-            except OSError:
-                pass
     return pids
 
 
@@ -276,7 +260,7 @@ def run_measured(command, cwd, env=None) -> Run:
     proc.stdout.close()
     if proc.returncode != 0:
         sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{log.decode(errors='replace')}")
-    return Run(seconds, usage.ru_maxrss, max(peak, usage.ru_maxrss if not peak else peak))
+    return Run(seconds, usage.ru_maxrss, peak or usage.ru_maxrss)
 
 
 def pelican_command(content, settings, output, *extra):
@@ -410,7 +394,8 @@ def bench(work: Path, args):
     print()
     ratios = {"a/c": a.seconds / c.seconds, "b/c": b.seconds / c.seconds}
     for name, value in ratios.items():
-        print(f"{name:8} {value:5.2f}   target <= {TARGETS[name]:.2f}   {verdict(value, TARGETS[name])}")
+        target = TARGETS[name]
+        print(f"{name:8} {value:5.2f}   target <= {target:.2f}   {verdict(value, target)}")
     memory = a.peak_pss_kb / c.peak_pss_kb
     print(f"memory a/c {memory:5.2f} (peak PSS of the process tree)   target <= 1.00   "
           f"{verdict(memory, 1.0)}")  # fmt: skip

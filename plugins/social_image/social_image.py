@@ -32,8 +32,7 @@ Settings (defaults in ``DEFAULTS``):
                             False: draw every card on every build
   SOCIAL_IMAGE_WORKERS      processes drawing cards beside the build; None:
                             one fewer than the CPUs; 0: draw every card in
-                            the build's own process (so does a build in a
-                            process that runs other threads: see can_fork)
+                            the build's own process
   SOCIAL_IMAGE_PARALLEL_MIN fewer cards to draw than this (32) are drawn in
                             the build's own process: starting workers costs
                             more than it saves
@@ -57,8 +56,8 @@ import multiprocessing
 import os
 import posixpath
 import re
+import sys
 import tempfile
-import threading
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -346,14 +345,18 @@ def worker_count(settings):
     return max(int(configured), 0)
 
 
-def can_fork():
-    """True when worker processes may be forked from this one.
+def worker_pool(workers):
+    """Worker processes that can import this plugin.
 
-    fork is cheap and the workers inherit the loaded plugin and font, but
-    forking a process that runs other threads (a test server, say) can
-    deadlock the child: then the build draws every card itself.
+    They start from a fork server, a fresh single-threaded process: forking
+    the build itself could deadlock a worker on a lock that another of its
+    threads (a progress display, a test server) held at that moment.
     """
-    return hasattr(os, "fork") and threading.active_count() == 1
+    folder = str(Path(__file__).resolve().parent.parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
 
 
 # Cards being drawn in the background, by output path: (executor, jobs).
@@ -390,8 +393,8 @@ def make_cards(generator):
     _write(generator.output_path, settings["SOCIAL_IMAGE_SITE_SAVE_AS"], site_card)
     workers = worker_count(settings)
     jobs = [(args, cached, paths, None) for args, (cached, paths) in to_draw.items()]
-    if workers and len(jobs) >= settings["SOCIAL_IMAGE_PARALLEL_MIN"] and can_fork():
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    if workers and len(jobs) >= settings["SOCIAL_IMAGE_PARALLEL_MIN"]:
+        executor = worker_pool(workers)
         # Workers take the last cards first and this process, if it gets
         # there before them, the first: together they meet in the middle.
         futures = {args: executor.submit(render_card, *args) for args, *_ in reversed(jobs)}
