@@ -147,9 +147,11 @@ def fixture_site_subpath_server(fixture_site, tmp_path_factory):
 
 # Build speed ------------------------------------------------------------------
 
-# Settings that turn off every shortcut of the build_cache and social_image
-# plugins: no cache read or written, no worker processes.
+# Settings that turn off every shortcut of the build_cache, social_image and
+# site_search plugins: no cache read or written, no worker processes, Pagefind
+# reading every page.
 PLAIN_BUILD = {
+    "SITE_SEARCH_GLOB": None,
     "BUILD_CACHE_ENABLED": False,
     "BUILD_CACHE_WORKERS": 0,
     "SOCIAL_IMAGE_WORKERS": 0,
