@@ -183,27 +183,30 @@ class BuildCache:
 
     def get(self, key):
         """(found, value): the value is unpickled afresh and its messages replayed."""
-        blob = self.used.get(key) or self.entries.get(key)
+        blob = self.used.get(key)
         if blob is None:
-            return False, None
-        self.used[key] = blob
-        self.hits += 1
+            blob = self.entries.get(key)
+            if blob is None:
+                return False, None
+            self.used[key] = blob
+            self.hits += 1
         value, records = pickle.loads(blob)
         for name, level, msg, args in records:
             logging.getLogger(name).log(level, msg, *args)
         return True, value
 
     def put(self, key, blob):
+        """Keep a result computed in this build (here or by a worker)."""
         self.used[key] = blob
+        self.misses += 1
 
     def compute(self, key, function, *args):
         """Return function(*args), from the cache when this key was seen."""
         found, value = self.get(key)
         if found:
             return value
-        self.misses += 1
         blob = run_captured(function, *args)
-        self.used[key] = blob
+        self.put(key, blob)
         return pickle.loads(blob)[0]
 
     def save(self, keep):
@@ -233,7 +236,7 @@ def run_captured(function, *args):
 
 
 # The cache of the build running in this process (None: no cache).
-_CURRENT = {"cache": None, "settings": None, "pending": {}, "executor": None}
+_CURRENT = {"cache": None, "settings": None, "pending": {}, "executors": [], "preread": False}
 
 
 def current():
@@ -250,6 +253,7 @@ def initialized(pelican):
     apply_defaults(settings)
     _stop_workers()
     _CURRENT["settings"] = settings
+    _CURRENT["preread"] = False
     if not settings["BUILD_CACHE_ENABLED"]:
         _CURRENT["cache"] = None
         return
@@ -302,18 +306,121 @@ def _cached_reader(base):
             cache = current()
             if cache is None:
                 return super().read(source_path)
-            key = key_for("read", cache.fingerprint, base.__qualname__, source_path,
-                          Path(source_path).read_bytes())  # fmt: skip
-            content, metadata = cache.compute(key, self.__read_portable, source_path)
+            key = read_key(cache, base, source_path)
+            _preread(self, base)
+            _collect(key)
+            content, metadata = cache.compute(key, self.build_cache_read_portable, source_path)
             return content, {k: _restore(v, self.settings) for k, v in metadata.items()}
 
-        def __read_portable(self, source_path):
+        def build_cache_read_portable(self, source_path):
             content, metadata = super().read(source_path)
             return content, {k: _portable(v) for k, v in metadata.items()}
 
     CachedReader.__name__ = base.__name__
     CachedReader.__qualname__ = base.__qualname__
     return CachedReader
+
+
+def read_key(cache, base, source_path):
+    return key_for("read", cache.fingerprint, base.__qualname__, source_path,
+                   Path(source_path).read_bytes())  # fmt: skip
+
+
+def typogrify_key(text, ignore_tags, options, attr):
+    return key_for("typogrify", text, repr(ignore_tags), sorted(options.items()), attr)
+
+
+def typogrify_options(settings):
+    """(ignore_tags, options, smartypants attributes) as Pelican's reader passes them."""
+    import smartypants  # noqa: PLC0415
+
+    attr = {
+        "oldschool": smartypants.Attr.set2,
+        "oldschool_inverted": smartypants.Attr.set3,
+    }.get(settings["TYPOGRIFY_DASHES"], smartypants.Attr.set1)
+    attr |= smartypants.Attr.w
+    options = dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
+    return settings["TYPOGRIFY_IGNORE_TAGS"], options, int(attr)
+
+
+# What the reading workers inherit when they are forked: the reader, and how
+# typogrify will be called on what it returns.
+_PREREAD = {"reader": None, "typogrify": None}
+
+
+def _quiet_child():
+    """A forked worker logs nothing itself: what it logs goes back with its results."""
+    logging.getLogger().handlers = []
+
+
+def _read_in_worker(source_path, key):
+    """In a forked worker: [(key, blob)] for reading one file and typogrifying it."""
+    reader = _PREREAD["reader"]
+    blob = run_captured(reader.build_cache_read_portable, source_path)
+    results = [(key, blob)]
+    if _PREREAD["typogrify"] is not None:
+        import smartypants  # noqa: PLC0415
+        from typogrify import filters  # noqa: PLC0415
+
+        original = getattr(filters.typogrify, "__wrapped__", filters.typogrify)
+        ignore_tags, options, attr = _PREREAD["typogrify"]
+        smartypants.Attr.default = attr
+        content, metadata = pickle.loads(blob)[0]
+        for text in (content, metadata.get("title"), metadata.get("summary")):
+            if text:
+                results.append(
+                    (
+                        typogrify_key(text, ignore_tags, options, attr),
+                        run_captured(original, text, ignore_tags, **options),
+                    )
+                )
+    return results
+
+
+def _preread(reader, base):
+    """Once per build: read the files no cache holds in forked workers.
+
+    Workers take the last files first and the build, reading in its own
+    order, the first: together they meet in the middle.  The reader classes
+    are made at run time by the plugins' wrappers, so workers are forked
+    from the build (a fork server could not rebuild them); they log nothing
+    themselves, and the build process runs no other thread of its own but a
+    progress display, whose lock the workers never touch.
+    """
+    if _CURRENT["preread"]:
+        return
+    _CURRENT["preread"] = True
+    settings = _CURRENT["settings"]
+    cache = current()
+    workers = worker_count(settings)
+    if (
+        not workers
+        or not hasattr(os, "fork")
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return
+    extensions = set(reader.file_extensions)
+    paths = []
+    for folder, dirs, files in os.walk(settings["PATH"]):
+        dirs.sort()
+        paths += [os.path.abspath(os.path.join(folder, name)) for name in sorted(files)
+                  if name.rpartition(".")[2] in extensions]  # fmt: skip
+    todo = []
+    for path in paths:
+        key = read_key(cache, base, path)
+        if key not in cache.entries:
+            todo.append((path, key))
+    if len(todo) < settings["BUILD_CACHE_PARALLEL_MIN"]:
+        return
+    _PREREAD["reader"] = reader
+    _PREREAD["typogrify"] = typogrify_options(settings) if settings.get("TYPOGRIFY") else None
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_child
+    )
+    _CURRENT["executors"].append(executor)
+    for path, key in reversed(todo):
+        _CURRENT["pending"][key] = executor.submit(_read_in_worker, path, key)
+    logger.debug("build_cache: reading %d files in %d workers", len(todo), workers)
 
 
 def wrap_readers(readers):
@@ -394,7 +501,6 @@ def _cached_filter(name, function):
         found, result = cache.get(key)
         if found:
             return result
-        cache.misses += 1
         blob = run_captured(function, value)
         cache.put(key, blob)
         return pickle.loads(blob)[0]
@@ -466,8 +572,8 @@ def start_workers(generators):
     cache = current()
     if cache is None or settings is None:
         return
-    workers = settings["BUILD_CACHE_WORKERS"]
-    workers = max((os.cpu_count() or 1) - 1, 1) if workers is None else int(workers)
+    _stop_workers()  # the reading workers are done
+    workers = worker_count(settings)
     articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
     if not workers or articles_generator is None:
         return
@@ -497,17 +603,22 @@ def start_workers(generators):
     if len(todo) < settings["BUILD_CACHE_PARALLEL_MIN"]:
         return
     executor = worker_pool(workers, settings.get("PLUGIN_PATHS", []))
-    _CURRENT["executor"] = executor
+    _CURRENT["executors"].append(executor)
     for text_key, text in reversed(todo):
         _CURRENT["pending"][text_key] = executor.submit(_precompute, chains, text)
     logger.debug("build_cache: %d essays to %d workers", len(todo), workers)
 
 
+def worker_count(settings):
+    workers = settings["BUILD_CACHE_WORKERS"]
+    return max((os.cpu_count() or 1) - 1, 1) if workers is None else max(int(workers), 0)
+
+
 def _stop_workers():
-    executor = _CURRENT["executor"]
+    executors = _CURRENT["executors"]
     _CURRENT["pending"] = {}
-    _CURRENT["executor"] = None
-    if executor is not None:
+    _CURRENT["executors"] = []
+    for executor in executors:
         executor.shutdown(cancel_futures=True)
 
 
