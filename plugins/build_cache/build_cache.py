@@ -172,7 +172,7 @@ class BuildCache:
         self.fingerprint = fingerprint
         self.entries = {}
         self.used = {}
-        self.hits = self.misses = 0
+        self.hits = self.misses = self.by_workers = 0
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
@@ -270,7 +270,12 @@ def finalized(pelican):
     if cache is None:
         return
     cache.save(pelican.settings["BUILD_CACHE_KEEP"])
-    logger.info("build_cache: %d results reused, %d computed", cache.hits, cache.misses)
+    logger.info(
+        "build_cache: %d results reused, %d computed (%d by workers)",
+        cache.hits,
+        cache.misses,
+        cache.by_workers,
+    )
     _CURRENT["cache"] = None
 
 
@@ -542,6 +547,7 @@ def _collect(text_key):
     cache = current()
     for key, blob in future.result():
         cache.put(key, blob)
+        cache.by_workers += 1
 
 
 def _init_worker(level):
