@@ -461,29 +461,102 @@ def _wrap_typogrify():
     filters.typogrify = typogrify
 
 
+def glossary_key(markup, terms, matcher, link_for):
+    described = [(t.slug, t.term, t.aliases, t.chinese, t.definition, link_for(t))
+                 for t in terms]  # fmt: skip
+    return key_for("glossary", markup, matcher.pattern, repr(described))
+
+
+def _link_portable(original, markup, terms, matcher, link_for):
+    linked_markup, used = original(markup, terms, matcher, link_for)
+    return linked_markup, [terms.index(term) for term in used]
+
+
 def _wrap_glossary():
     module = sys.modules.get("editorial.glossary")
     if module is None or not hasattr(module, "link_first_uses"):
         return
     original = getattr(module.link_first_uses, "__wrapped__", module.link_first_uses)
+    original_link_essays = getattr(module.link_essays, "__wrapped__", module.link_essays)
 
     def link_first_uses(markup, terms, matcher, link_for):
         cache = current()
         if cache is None or matcher is None or not markup:
             return original(markup, terms, matcher, link_for)
-        described = [(t.slug, t.term, t.aliases, t.chinese, t.definition, link_for(t))
-                     for t in terms]  # fmt: skip
-        key = key_for("glossary", markup, matcher.pattern, repr(described))
-
-        def link():
-            linked_markup, used = original(markup, terms, matcher, link_for)
-            return linked_markup, [terms.index(term) for term in used]
-
-        linked_markup, used = cache.compute(key, link)
+        key = glossary_key(markup, terms, matcher, link_for)
+        _collect(key)
+        linked_markup, used = cache.compute(
+            key, _link_portable, original, markup, terms, matcher, link_for
+        )
         return linked_markup, [terms[index] for index in used]
 
+    def link_essays(generator):
+        _prelink(module, original, generator)
+        return original_link_essays(generator)
+
     link_first_uses.__wrapped__ = original
+    link_essays.__wrapped__ = original_link_essays
     module.link_first_uses = link_first_uses
+    module.link_essays = link_essays
+
+
+# What the linking workers inherit when they are forked.
+_PRELINK = {"link": None, "markups": []}
+
+
+def _link_in_worker(index, key):
+    link, markups = _PRELINK["link"], _PRELINK["markups"]
+    return [(key, run_captured(link, markups[index]))]
+
+
+def _prelink(module, original, generator):
+    """Link glossary terms of the essays no cache holds in forked workers.
+
+    Does what ``link_essays`` is about to do essay by essay, with the same
+    glossary, so that its calls find the results ready (see ``_preread`` on
+    forking the build).
+    """
+    settings = generator.settings
+    cache = current()
+    workers = worker_count(settings)
+    if cache is None or not workers or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    # Its messages are the build's own to log, when link_essays reads it.
+    terms = pickle.loads(run_captured(module.read_site_glossary, settings))[0]
+    matcher = module.build_matcher(terms)
+    if matcher is None:
+        return
+    page_path = settings["GLOSSARY_PAGE"]
+
+    def link_for(term):
+        return module.term_link(term, page_path)
+
+    todo = []
+    for article in module.all_articles(generator):
+        markup = article._content
+        if markup:
+            key = glossary_key(markup, terms, matcher, link_for)
+            if key not in cache.entries and key not in cache.used:
+                todo.append((markup, key))
+    if len(todo) < settings["BUILD_CACHE_PARALLEL_MIN"]:
+        return
+
+    def link(markup):
+        return _link_portable(original, markup, terms, matcher, link_for)
+
+    _PRELINK["link"] = link
+    _PRELINK["markups"] = [markup for markup, _ in todo]
+    executor = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_child
+    )
+    _CURRENT["executors"].append(executor)
+    for index in reversed(range(len(todo))):
+        _CURRENT["pending"][todo[index][1]] = executor.submit(
+            _link_in_worker, index, todo[index][1]
+        )
+    logger.debug(
+        "build_cache: linking glossary terms of %d essays in %d workers", len(todo), workers
+    )
 
 
 # Filters and the workers -----------------------------------------------------
