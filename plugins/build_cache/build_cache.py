@@ -10,26 +10,31 @@ Two things, both keyed by content so that they are always safe:
   glossary) and the Jinja filters that rewrite essay HTML at render time
   (``sidenotes``, ``heading_anchors``, ``outline``: keyed by their input).
   The fingerprint covers every setting (but where the output goes and how
-  many workers there are), the source of every project plugin,
-  the versions of the libraries that shape output and Python's, so a change
-  to any of them starts an empty cache.  Messages a step logged are logged
-  again when its result is reused, so a warm build fails where a cold one
-  does.  A build keeps only the entries it used.
-- **Render-time work in parallel.** Before pages are written, worker
-  processes (started from a fork server) compute the filter
-  chains that essay pages apply to ``article.content``
-  (``BUILD_CACHE_PRECOMPUTE``), last essay first, while the build renders
-  from the first; whichever reaches an essay first does its work.
+  many workers there are), the source of every project plugin, the versions
+  of the libraries that shape output and Python's, so a change to any of
+  them starts an empty cache; no cached step reads the theme.  Messages a
+  step logged are logged again when its result is reused, so a warm build
+  fails where a cold one does.  A build keeps only the entries it used.
+- **Work in parallel.** What the cache lacks is computed by worker processes
+  (one fewer than the CPUs) beside the build: the essays are read (Markdown
+  and typogrify) and their glossary terms linked by workers forked from the
+  build (the reader classes and the glossary exist only there), and the
+  filter chains that essay pages apply to ``article.content``
+  (``BUILD_CACHE_PRECOMPUTE``) by workers started from a fork server.
+  Workers take the essays from the last, the build from the first, and the
+  build takes each result from the cache when it gets there: whichever
+  reaches an essay first does its work.
 
 Output is byte-identical with or without the cache and the workers: every
 reused value is what the step returns for that input (the test suite builds
 the fixture site plainly and with both, and compares every file).
 
 Signals: ``initialized`` (defaults, fingerprint, loads the cache, wraps
-typogrify and the glossary linker), ``readers_init`` (wraps the reader
-classes: this plugin comes last in PLUGINS, so it wraps the others'
-wrappers), ``generator_init`` (wraps the filters), ``all_generators_finalized``
-(starts the workers), ``finalized`` (stops them, saves the cache).
+typogrify and the editorial plugin's glossary linker), ``readers_init`` (wraps
+the reader classes: this plugin comes last in PLUGINS, so it wraps the
+others' wrappers; the first read starts the reading workers),
+``generator_init`` (wraps the filters), ``all_generators_finalized`` (starts
+the filter workers), ``finalized`` (stops them, saves the cache).
 
 Settings (defaults in ``DEFAULTS``):
   BUILD_CACHE_ENABLED       keep and reuse results across builds (True)
@@ -40,7 +45,7 @@ Settings (defaults in ``DEFAULTS``):
                             computed by the workers
   BUILD_CACHE_WORKERS       worker processes; None: one fewer than the CPUs;
                             0: none
-  BUILD_CACHE_PARALLEL_MIN  fewer essays than this (32): no workers
+  BUILD_CACHE_PARALLEL_MIN  fewer essays to do than this (32): no workers
 
 Attributes added: none.
 
@@ -271,12 +276,18 @@ def finalized(pelican):
         return
     cache.save(pelican.settings["BUILD_CACHE_KEEP"])
     logger.info(
-        "build_cache: %d results reused, %d computed (%d by workers)",
+        "build_cache: %d results reused, %d computed (%d by workers), kept in %s",
         cache.hits,
         cache.misses,
         cache.by_workers,
+        cache.path,
     )
-    _CURRENT["cache"] = None
+    # `make serve` builds again in this process without a new `initialized`:
+    # the next build starts from what this one kept.
+    following = BuildCache(None, cache.fingerprint)
+    following.path, following.entries = cache.path, cache.used
+    _CURRENT["cache"] = following
+    _CURRENT["preread"] = False
 
 
 # Readers ---------------------------------------------------------------------
