@@ -17,9 +17,12 @@ PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# make bench: corpus size and runs of each build
+N ?= 1000
+REPEAT ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements check new tools rsync_upload s3_upload
+.PHONY: help setup html serve devserver publish test clean requirements check new tools rsync_upload s3_upload bench audit
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -65,7 +68,7 @@ $(CHECKERS): package.json package-lock.json
 		echo "npm not found: HTML validity and accessibility checks will skip (apt-get install nodejs npm)"; \
 	fi
 
-tools: $(CHECKERS) ## Install the Nu HTML Checker and axe-core into node_modules/
+tools: $(CHECKERS) ## Install the Nu HTML Checker, axe-core and Lighthouse into node_modules/
 
 test: $(STAMP) $(CHECKERS) ## Lint, then run the test suite (builds the site once per session)
 	$(BIN)/ruff check .
@@ -96,6 +99,12 @@ s3_upload: ## Publish, then sync output/ to the S3 bucket S3_BUCKET with the aws
 
 requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+bench: $(STAMP) ## Time cold, warm and stock-Pelican builds of N essays (default 1000)
+	$(BIN)/python tools/bench.py --essays $(N) --repeat $(REPEAT)
+
+audit: $(STAMP) $(CHECKERS) ## Lighthouse scores of the home page, an essay and search (CHROME_PATH)
+	$(BIN)/python tools/audit.py
 
 clean: ## Remove the built site and caches (keeps .venv)
 	rm -rf $(OUTPUTDIR) .$(OUTPUTDIR).staging .$(OUTPUTDIR).previous cache .pytest_cache .hypothesis

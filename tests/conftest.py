@@ -172,3 +172,56 @@ def axe_source():
     path = NODE_MODULES / "axe-core" / "axe.min.js"
     require_tool(path.is_file(), "axe-core (npm)", INSTALL_CHECKERS)
     return path.read_text(encoding="utf-8")
+
+
+# Build speed ------------------------------------------------------------------
+
+# Settings that turn off every shortcut of the build_cache, social_image and
+# site_search plugins: no cache read or written, no worker processes, Pagefind
+# reading every page.
+PLAIN_BUILD = {
+    "SITE_SEARCH_GLOB": None,
+    "BUILD_CACHE_ENABLED": False,
+    "BUILD_CACHE_WORKERS": 0,
+    "SOCIAL_IMAGE_WORKERS": 0,
+    "SOCIAL_IMAGE_CACHE_PATH": False,
+}
+
+
+@pytest.fixture(scope="session")
+def speed_builds(tmp_path_factory):
+    """The fixture site built plainly, then twice with the cache and workers.
+
+    Each build runs as `make html` does, in its own process.  The second and
+    third share a cache folder: one starts empty, the other reuses it.
+    Workers start for any number of essays, so the parallel path is taken.
+    """
+    import json  # noqa: PLC0415
+
+    base = {
+        "STATIC_PATHS": [p for p in ("images", "data", "extra") if (FIXTURE_CONTENT / p).is_dir()],
+        "DEFAULT_PAGINATION": 2,
+        "DEFAULT_ORPHANS": 0,
+    }
+    fast = {
+        "CACHE_PATH": str(tmp_path_factory.mktemp("speed_cache")),
+        "BUILD_CACHE_WORKERS": 1,
+        "BUILD_CACHE_PARALLEL_MIN": 1,
+        "SOCIAL_IMAGE_WORKERS": 1,
+        "SOCIAL_IMAGE_PARALLEL_MIN": 1,
+    }
+    builds = {}
+    for name, extra in (("plain", PLAIN_BUILD), ("cold", fast), ("warm", fast)):
+        # One -e with every pair: a second -e would replace the first.
+        pairs = [f"{key}={json.dumps(value)}" for key, value in {**base, **extra}.items()]
+        args = ["--fatal", "warnings", "-v", "-e", *pairs]
+        build = build_subprocess(
+            ROOT / "pelicanconf.py",
+            tmp_path_factory.mktemp(f"speed_{name}"),
+            *args,
+            content=FIXTURE_CONTENT,
+            env={"COLUMNS": "400"},  # one log record a line
+        )
+        assert build.returncode == 0, build.log
+        builds[name] = build
+    return builds

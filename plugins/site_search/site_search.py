@@ -20,6 +20,10 @@ Settings (defaults in ``DEFAULTS``):
                           scripts ("pagefind"); templates link to it
   SITE_SEARCH_EXCLUDE     CSS selectors inside indexed regions to leave out
                           ([]); ``data-pagefind-ignore`` works as well
+  SITE_SEARCH_GLOB        which files under the output path Pagefind reads
+                          (None: every HTML file); naming only the pages
+                          that carry ``data-pagefind-body`` gives the same
+                          index sooner
   SITE_SEARCH_KEEP_PAGEFIND_UI
                           keep the ready-made search interfaces Pagefind
                           writes beside its index (False: the site has its
@@ -50,6 +54,7 @@ DEFAULTS = {
     "SITE_SEARCH_BUNDLE_DIR": "pagefind",
     "SITE_SEARCH_EXCLUDE": [],
     "SITE_SEARCH_KEEP_PAGEFIND_UI": False,
+    "SITE_SEARCH_GLOB": None,
 }
 
 # Pagefind's own interfaces; the search page uses pagefind.js (and the worker,
@@ -73,8 +78,10 @@ def pagefind_executable():
     return str(found) if found else None
 
 
-def pagefind_command(executable, site, bundle_dir, exclude=()):
+def pagefind_command(executable, site, bundle_dir, exclude=(), glob=None):
     command = [executable, "--site", str(site), "--output-subdir", bundle_dir, "--silent"]
+    if glob:
+        command += ["--glob", glob]
     for selector in exclude:
         command += ["--exclude-selectors", selector]
     return command
@@ -120,6 +127,7 @@ def build_index(pelican):
         pelican.output_path,
         settings["SITE_SEARCH_BUNDLE_DIR"],
         settings["SITE_SEARCH_EXCLUDE"],
+        settings["SITE_SEARCH_GLOB"],
     )
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:

@@ -138,3 +138,18 @@ def test_content_cache_stays_off(settings_file):
     settings = read_settings(str(ROOT / settings_file))
     assert settings["CACHE_CONTENT"] is False
     assert settings["LOAD_CONTENT_CACHE"] is False
+
+
+def test_unpublished_essays_never_replace_the_site_card(scheduled_production):
+    # A draft in production has no page (empty save_as): a card drawn "beside
+    # it" would land on the site root and overwrite the site's own card.
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    from plugins.social_image.social_image import packaged_font, render_card  # noqa: PLC0415
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    site_card = render_card(
+        settings["SITESUBTITLE"], "", settings["SITENAME"], "en", packaged_font()
+    )
+    for output in scheduled_production:
+        assert (output / "social.png").read_bytes() == site_card

@@ -1,0 +1,79 @@
+"""The build's shortcuts (build cache, worker processes) never change its output."""
+
+import logging
+import re
+
+from tests.support import FIXTURE_CONTENT, ROOT
+
+
+def files_of(build):
+    return {
+        path.relative_to(build.output).as_posix(): path.read_bytes()
+        for path in sorted(build.output.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_cached_and_parallel_builds_write_the_same_bytes_as_a_plain_build(speed_builds):
+    plain = files_of(speed_builds["plain"])
+    assert any(name.endswith("social.png") for name in plain)
+    assert any(name.startswith("pagefind/") for name in plain)
+    for name in ("cold", "warm"):
+        other = files_of(speed_builds[name])
+        assert sorted(other) == sorted(plain), name
+        different = [path for path in plain if other[path] != plain[path]]
+        assert different == [], name
+
+
+def reuse_counts_in(text):
+    found = re.search(r"build_cache: (\d+) results reused, (\d+) computed", text)
+    assert found, text[-2000:]
+    return int(found.group(1)), int(found.group(2))
+
+
+def reuse_counts(build):
+    return reuse_counts_in(build.log)
+
+
+def test_second_build_reuses_what_the_first_computed(speed_builds):
+    assert "build_cache" not in speed_builds["plain"].log
+    _, cold_computed = reuse_counts(speed_builds["cold"])
+    warm_reused, warm_computed = reuse_counts(speed_builds["warm"])
+    assert cold_computed > 0
+    assert warm_computed == 0
+    assert warm_reused >= cold_computed
+
+
+def test_a_rebuild_in_the_same_process_reuses_the_first_build(tmp_path):
+    """`make serve` rebuilds with the same Pelican object: the cache carries over."""
+    from pelican import Pelican  # noqa: PLC0415
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(FIXTURE_CONTENT),
+            "OUTPUT_PATH": str(tmp_path / "output"),
+            "CACHE_PATH": str(tmp_path / "cache"),
+            "STATIC_PATHS": ["data"],
+        },
+    )
+    messages = []
+    handler = logging.Handler(level=logging.INFO)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        pelican = Pelican(settings)
+        pelican.run()
+        pelican.run()
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+    counts = [reuse_counts_in(m) for m in messages if m.startswith("build_cache:")]
+    assert len(counts) == 2
+    (_, first_computed), (second_reused, second_computed) = counts
+    assert first_computed > 0
+    assert second_computed == 0 and second_reused > 0
