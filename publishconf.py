@@ -32,18 +32,7 @@ DRAFTS_SAVE_AS = ""
 
 # Lean assets ---------------------------------------------------------------
 # asset_pipeline fingerprints scripts and minifies HTML after every other
-# plugin has written its files; pelican-precompress then writes .gz and .br
+# plugin has written its files; compressed_copies then writes .gz and .br
 # next to every text file. Both run on pelican-granular-signals' ordered
 # signals, after all `finalized` receivers (see plugins/asset_pipeline).
-PLUGINS = [*PLUGINS, "asset_pipeline", "precompress"]
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = True
-# Off even when installed, so the output is the same on every machine.
-PRECOMPRESS_ZOPFLI = False
-PRECOMPRESS_ZSTANDARD = False
-# Every text file; the plugin itself skips a file that compression would grow.
-PRECOMPRESS_MIN_SIZE = 0
-PRECOMPRESS_TEXT_EXTENSIONS = {
-    ".atom", ".css", ".html", ".js", ".json", ".map", ".mjs", ".rss",
-    ".svg", ".txt", ".webmanifest", ".xml", ".xsl",
-}  # fmt: skip
+PLUGINS = [*PLUGINS, "asset_pipeline", "compressed_copies"]

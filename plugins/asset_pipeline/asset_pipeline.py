@@ -12,15 +12,15 @@ has written its files, this plugin
    rewritten: load each script from the page);
 2. minifies every HTML file with pelican-minify (minify-html).
 
-pelican-precompress then writes ``.gz`` and ``.br`` next to every text file.
+compressed_copies then writes ``.gz`` and ``.br`` next to every text file.
 
 Ordering is the point of this plugin. Pelican's ``finalized`` receivers run
 in no fixed order (blinker keeps them in a set), and other plugins write files
 on ``finalized``, so anything that rewrites finished files must run after all
-of them, and compression after that. pelican-granular-signals (a dependency
-of pelican-precompress, by the same author) sends ``optimize``, ``minify``,
+of them, and compression after that. pelican-granular-signals (a small plugin
+by the author of pelican-precompress) sends ``optimize``, ``minify``,
 ``compress`` and ``deploy`` after every ``finalized`` receiver, in that order.
-This plugin runs on ``minify``; pelican-precompress runs on ``compress``.
+This plugin runs on ``minify``; compressed_copies runs on ``compress``.
 pelican-minify itself connects to ``finalized``, so it is not listed in
 ``PLUGINS``: its ``Minify`` class is called from here instead. Its CSS
 minification stays off, because the stylesheet plugin already minifies the
