@@ -216,10 +216,15 @@ JSON_FEED_AUTHOR = "feeds/author/{slug}.json"
 # content/pages/corrections.md (Template: corrections) and in their own feed.
 GLOSSARY_PATH = "glossary.toml"
 GLOSSARY_PAGE = "pages/glossary.md"
-DISCLOSURE_DEFAULT = (
-    "This essay is commentary, not investment advice. It gives the author\u2019s opinion "
-    "and does not recommend buying or selling any security or financial product."
-)
+# In the essay's language: readers of a Chinese essay get the Chinese text.
+DISCLOSURE_DEFAULT = {
+    "en": (
+        "This essay is commentary, not investment advice. It gives the author\u2019s opinion "
+        "and does not recommend buying or selling any security or financial product."
+    ),
+    "zh": "本文为评论，不构成投资建议。文中观点仅代表作者个人意见，不建议买卖任何证券或金融产品。",
+}
+DISCLOSURE_TITLE = {"en": "Disclosure", "zh": "声明"}
 CORRECTIONS_PAGE = "pages/corrections.md"
 CORRECTIONS_FEED_ATOM = "feeds/corrections.atom.xml"
 CHARTS_DATA_PATH = "data"

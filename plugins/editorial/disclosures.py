@@ -9,7 +9,8 @@ generation, so the Atom and RSS feeds carry exactly what the page shows.
 Called from ``editorial.py``: ``add_disclosures`` after the essays are
 read, after the glossary and corrections.
 
-Settings (defaults in ``DEFAULTS``):
+Settings (defaults in ``DEFAULTS``), each one text or ``{language: text}``
+(an essay gets its own language's, else the site language's):
   DISCLOSURE_DEFAULT  the site-wide disclaimer, plain text ("" for none)
   DISCLOSURE_TITLE    the block's heading ("Disclosure")
 
@@ -36,6 +37,13 @@ DEFAULTS = {
 }
 
 
+def localised(value, lang, default_lang):
+    """A setting that is one text, or a text per language."""
+    if isinstance(value, dict):
+        return value.get(lang) or value.get(default_lang) or ""
+    return value
+
+
 def disclosure_texts(article, default):
     own = article.metadata.get("disclosure")
     texts = [own] if isinstance(own, str) else list(own or [])
@@ -55,9 +63,12 @@ def disclosure_block(texts, title):
 
 def add_disclosures(generator):
     settings = generator.settings
+    site_lang = settings["DEFAULT_LANG"]
     for article in all_articles(generator):
-        texts = disclosure_texts(article, settings["DISCLOSURE_DEFAULT"])
+        default = localised(settings["DISCLOSURE_DEFAULT"], article.lang, site_lang)
+        texts = disclosure_texts(article, default)
         article.disclosures = texts
         if texts:
-            block = disclosure_block(texts, settings["DISCLOSURE_TITLE"])
+            title = localised(settings["DISCLOSURE_TITLE"], article.lang, site_lang)
+            block = disclosure_block(texts, title)
             set_content(article, (article._content or "") + block)

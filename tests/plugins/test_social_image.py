@@ -18,15 +18,15 @@ from plugins.social_image.social_image import (
 )
 from tests.support import ROOT
 
-CHINESE_TITLE = "互联网金融巨头与银行的合作：账户、数据、技术与业务层面的融合"  # noqa: RUF001
+CHINESE_TITLE = "互联网金融巨头与银行的合作：账户、数据、技术与业务层面的融合"
 
 
 def test_chinese_breaks_between_characters_but_never_before_closing_punctuation():
     # Full-width punctuation on purpose: it is what Chinese titles use.
-    pieces = tokens("巨头的逻辑：余额宝、理财通（测试）")  # noqa: RUF001
+    pieces = tokens("巨头的逻辑：余额宝、理财通（测试）")
     assert pieces[:3] == ["巨", "头", "的"]
-    assert "辑：" in pieces and "宝、" in pieces  # noqa: RUF001
-    assert "（测" in pieces and "试）" in pieces  # noqa: RUF001
+    assert "辑：" in pieces and "宝、" in pieces
+    assert "（测" in pieces and "试）" in pieces
 
 
 def test_latin_words_stay_whole_and_punctuation_stays_with_them():

@@ -17,6 +17,8 @@ SEED_TERMS = [
     "micro-channel public number",
 ]
 DISCLAIMER = "This essay is commentary, not investment advice."
+# The site-wide disclaimer in each language the site publishes in.
+DISCLAIMERS = {"en": DISCLAIMER, "zh": "本文为评论，不构成投资建议。"}
 
 
 def essay_pages(build):
@@ -161,7 +163,10 @@ def test_every_essay_ends_with_one_disclosure_block(request, build_name):
         blocks = page.select("aside.disclosure")
         assert len(blocks) == 1, path
         assert blocks[0].find_parent(class_="essay-body") is not None
-        assert DISCLAIMER in blocks[0].get_text(), path
+        lang = page.html["lang"]
+        assert DISCLAIMERS[lang] in blocks[0].get_text(), path
+        others = [text for other, text in DISCLAIMERS.items() if other != lang]
+        assert not any(text in blocks[0].get_text() for text in others), path
         assert blocks[0] is page.select_one(".essay-body").find_all(recursive=False)[-1]
 
 
@@ -178,7 +183,8 @@ def test_every_feed_entry_carries_the_disclosures(site, fixture_site, feed_name)
         feed = parse_feed(build.output / "feeds" / feed_name)
         assert feed.entries
         for entry in feed.entries:
-            assert DISCLAIMER in BeautifulSoup(entry_html(entry), "lxml").get_text(), entry.title
+            text = BeautifulSoup(entry_html(entry), "lxml").get_text()
+            assert any(d in text for d in DISCLAIMERS.values()), entry.title
     feed = parse_feed(fixture_site.output / "feeds" / feed_name)
     corrected = next(
         e for e in feed.entries if normalise_text(e.title) == "An essay with corrections"
@@ -344,3 +350,14 @@ def test_chart_caption_gives_source_and_as_of_date(fixture_site):
     meta = figure.select_one(".chart-meta")
     assert "Source: Example Bank annual reports." in meta.get_text()
     assert meta.time["datetime"] == "2025-12-31"
+
+
+def test_chinese_essays_carry_the_disclaimer_in_chinese(fixture_site):
+    chinese = [p for p in essay_pages(fixture_site) if 'lang="zh"' in p.read_text()[:200]]
+    assert chinese
+    for path in chinese:
+        block = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").select_one(
+            "aside.disclosure"
+        )
+        assert block.h2.get_text().removesuffix("#").strip() == "声明"  # "#": its permalink
+        assert DISCLAIMERS["zh"] in block.get_text() and DISCLAIMER not in block.get_text()
