@@ -1,5 +1,6 @@
 """Session-wide builds and tools: each site is built once and shared."""
 
+import contextlib
 import functools
 import http.server
 import logging
@@ -87,29 +88,30 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
 def serve_folder(folder):
-    """Serve a folder on an ephemeral loopback port; returns (base_url, server)."""
+    """Serve a folder on an ephemeral loopback port; yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def site_server(site):
     """Base URL of the real site's output, served over HTTP."""
-    url, server = serve_folder(site.output)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site.output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def fixture_site_server(fixture_site):
-    url, server = serve_folder(fixture_site.output)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve_folder(fixture_site.output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -145,10 +147,8 @@ def fixture_site_subpath_server(fixture_site, tmp_path_factory):
     root = tmp_path_factory.mktemp("subpath")
     (root / "deep").mkdir()
     (root / "deep" / "path").symlink_to(fixture_site.output, target_is_directory=True)
-    url, server = serve_folder(root)
-    yield url + "deep/path/"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(root) as url:
+        yield url + "deep/path/"
 
 
 # Quality checks: the checkers npm installs into node_modules/ ----------------

@@ -183,12 +183,8 @@ BAD_PAGE = """<!DOCTYPE html>
 def test_the_audit_catches_a_page_that_breaks_every_rule(browser, axe_source, tmp_path):
     # The audit would pass vacuously if axe never ran or requests went unseen.
     (tmp_path / "index.html").write_text(BAD_PAGE)
-    base_url, server = serve_folder(tmp_path)
-    try:
+    with serve_folder(tmp_path) as base_url:
         audits = audit_site(browser, axe_source, "bad", Build(output=tmp_path), base_url)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert {a.width for a in audits} == {*AXE_WIDTHS, NARROWEST}
     for audit in audits:
         assert audit.overflow > 0

@@ -42,10 +42,8 @@ def hostile_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_site):
-    url, server = serve_folder(hostile_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve_folder(hostile_site) as url:
+        yield url
 
 
 def hostile_pages(output):
