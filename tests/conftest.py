@@ -190,10 +190,36 @@ PLAIN_BUILD = {
 
 @pytest.fixture(scope="session")
 def speed_builds(tmp_path_factory):
-    """The fixture site built plainly, then twice with the cache and workers.
+    return _speed_builds(tmp_path_factory, FIXTURE_CONTENT, edit=None)
 
-    Each build runs as `make html` does, in its own process.  The second and
-    third share a cache folder: one starts empty, the other reuses it.
+
+def _edit_two_essays(content):
+    """One essay's text and another's title change, as an author edits them."""
+    ledger = content / "essays" / "ledger-basics.md"
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8") + "\nA paragraph added after the first build.\n",
+        encoding="utf-8",
+    )
+    scores = content / "essays" / "credit-scores.md"
+    text = scores.read_text(encoding="utf-8")
+    scores.write_text(text.replace("Title: Credit scores", "Title: Credit ratings", 1), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def edit_builds(tmp_path_factory):
+    """A copy of the fixture site built with the cache, edited, rebuilt with
+    the same cache ("warm"), and built plainly as edited ("plain")."""
+    content = tmp_path_factory.mktemp("edited") / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    return _speed_builds(tmp_path_factory, content, edit=_edit_two_essays)
+
+
+def _speed_builds(tmp_path_factory, content, edit):
+    """A site built plainly ("plain"), then twice with the cache and workers
+    ("cold", "warm"); with ``edit``, the site is edited between the two.
+
+    Each build runs as `make html` does, in its own process.  The cold and
+    warm builds share a cache folder: one starts empty, the other reuses it.
     Workers start for any number of essays, so the parallel path is taken.
     """
     import json  # noqa: PLC0415
@@ -211,7 +237,13 @@ def speed_builds(tmp_path_factory):
         "SOCIAL_IMAGE_PARALLEL_MIN": 1,
     }
     builds = {}
-    for name, extra in (("plain", PLAIN_BUILD), ("cold", fast), ("warm", fast)):
+    runs = [("plain", PLAIN_BUILD), ("cold", fast), ("warm", fast)]
+    if edit is not None:  # the plain build is of the edited site
+        runs = [runs[1], ("edit", edit), runs[2], runs[0]]
+    for name, extra in runs:
+        if callable(extra):
+            extra(content)
+            continue
         # One -e with every pair: a second -e would replace the first.
         pairs = [f"{key}={json.dumps(value)}" for key, value in {**base, **extra}.items()]
         args = ["--fatal", "warnings", "-v", "-e", *pairs]
@@ -219,7 +251,7 @@ def speed_builds(tmp_path_factory):
             ROOT / "pelicanconf.py",
             tmp_path_factory.mktemp(f"speed_{name}"),
             *args,
-            content=FIXTURE_CONTENT,
+            content=content,
             env={"COLUMNS": "400"},  # one log record a line
         )
         assert build.returncode == 0, build.log

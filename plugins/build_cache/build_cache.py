@@ -67,9 +67,11 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pelican import signals
+from pelican import readers, signals
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url
+
+from . import page_memo
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +180,7 @@ class BuildCache:
         self.entries = {}
         self.used = {}
         self.hits = self.misses = self.by_workers = 0
+        self.recording = None  # keys a page's render used, while it renders
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
@@ -186,8 +189,21 @@ class BuildCache:
                 logger.debug("build_cache: starting afresh, %s could not be read", path)
                 self.entries = {}
 
+    def peek(self, key):
+        """(found, value) without replaying its messages or keeping it."""
+        blob = self.used.get(key) or self.entries.get(key)
+        return (False, None) if blob is None else (True, pickle.loads(blob)[0])
+
+    def keep(self, keys):
+        """Keep these entries for the next build though this one does not read them."""
+        for key in keys:
+            if key not in self.used and key in self.entries:
+                self.used[key] = self.entries[key]
+
     def get(self, key):
         """(found, value): the value is unpickled afresh and its messages replayed."""
+        if self.recording is not None:
+            self.recording.add(key)
         blob = self.used.get(key)
         if blob is None:
             blob = self.entries.get(key)
@@ -202,6 +218,8 @@ class BuildCache:
 
     def put(self, key, blob):
         """Keep a result computed in this build (here or by a worker)."""
+        if self.recording is not None:
+            self.recording.add(key)
         self.used[key] = blob
         self.misses += 1
 
@@ -261,16 +279,19 @@ def initialized(pelican):
     _CURRENT["preread"] = False
     if not settings["BUILD_CACHE_ENABLED"]:
         _CURRENT["cache"] = None
+        page_memo.start(settings, None)
         return
     folder = settings["BUILD_CACHE_PATH"] or os.path.join(settings["CACHE_PATH"], "build_cache")
     stamp = fingerprint(settings)
     _CURRENT["cache"] = BuildCache(Path(folder) / f"{stamp}.pickle", stamp)
+    page_memo.start(settings, _CURRENT["cache"])
     _wrap_typogrify()
     _wrap_glossary()
 
 
 def finalized(pelican):
     _stop_workers()
+    page_memo.stop()
     cache = current()
     if cache is None:
         return
@@ -288,15 +309,23 @@ def finalized(pelican):
     following.path, following.entries = cache.path, cache.used
     _CURRENT["cache"] = following
     _CURRENT["preread"] = False
+    page_memo.start(pelican.settings, following)
 
 
 # Readers ---------------------------------------------------------------------
 
 _WRAPPER = "\0urlwrapper"
+_DISCARDED = "\0discard"
 
 
 def _portable(value):
-    """Metadata without URLWrappers, which hold the settings: (class, name) instead."""
+    """Metadata without URLWrappers, which hold the settings: (class, name) instead.
+
+    Pelican marks an empty field (``Tags:`` with nothing after it) with its
+    own ``_DISCARD`` object and drops it by identity, so it travels as a marker.
+    """
+    if value is readers._DISCARD:
+        return (_DISCARDED,)
     if isinstance(value, URLWrapper):
         return (_WRAPPER, type(value), value.name)
     if isinstance(value, list):
@@ -305,6 +334,8 @@ def _portable(value):
 
 
 def _restore(value, settings):
+    if value == (_DISCARDED,):
+        return readers._DISCARD
     if isinstance(value, tuple) and len(value) == 3 and value[0] == _WRAPPER:
         return value[1](value[2], settings)
     if isinstance(value, list):
@@ -717,4 +748,6 @@ def register():
     signals.readers_init.connect(wrap_readers)
     signals.generator_init.connect(wrap_filters)
     signals.all_generators_finalized.connect(start_workers)
+    signals.content_object_init.connect(page_memo.remember)
+    signals.get_writer.connect(page_memo.writer_class)
     signals.finalized.connect(finalized)

@@ -1,6 +1,7 @@
 """The build cache: what it keeps, what it gives back, and what it says again."""
 
 import logging
+import pickle
 from datetime import datetime
 
 from pelican.log import LimitFilter
@@ -75,3 +76,14 @@ def test_fingerprint_changes_with_settings_that_shape_output_only():
     # A build into a staging folder reuses what a build into output/ kept.
     assert fingerprint(settings) == fingerprint({**settings, "OUTPUT_PATH": "staging-1"})
     assert key_for("ab", "c") != key_for("a", "bc")
+
+
+def test_an_empty_field_survives_the_cache_as_the_marker_pelican_drops():
+    """``Tags:`` with nothing after it: Pelican drops the field by identity."""
+    from pelican import readers  # noqa: PLC0415
+
+    metadata = {"tags": readers._DISCARD, "title": "Kept"}
+    stored = pickle.loads(pickle.dumps({k: _portable(v) for k, v in metadata.items()}))
+    restored = {k: _restore(v, {}) for k, v in stored.items()}
+    assert restored["tags"] is readers._DISCARD
+    assert readers._filter_discardable_metadata(restored) == {"title": "Kept"}

@@ -1,0 +1,378 @@
+"""Reuse a page's rendered HTML when nothing it read has changed.
+
+Part of ``build_cache``: rendering the templates is the largest cost of a
+warm build, and after one essay changed almost every page renders to the
+same bytes as before.  Each page the writer renders is kept in the build
+cache under a key made of
+
+- the site digest: every setting, plugin and library (the cache's
+  fingerprint), every file of the theme and every data file of the content
+  folder, and the shared template context, in which each essay or page
+  stands by its source path, URL and output path;
+- the template's name, the output file, its site URL and the page's own
+  variables (the essay, the listing page and its essays, by source path);
+
+and with it the essays and pages whose attributes the render read (the
+essay itself, its neighbours, related essays, the essays a listing shows),
+each with a digest of all its state: text, metadata and what plugins added.
+A page is reused only when its key is found and every essay it read is still
+there with the same digest; otherwise it is rendered again.  Reads are seen
+by a hook on ``pelican.contents.Content.__getattribute__`` that is in place
+only while pages are written and records only while a page renders, so a
+template or filter cannot read an essay without the page depending on it.
+
+Editing an essay's text thus renders again its own page and the few pages
+that show it (listings, neighbours, related essays), not the whole site.
+
+Output is byte-identical to a plain render: a reused page is the string the
+template returned for the same inputs, and messages logged while it was
+rendered are logged again.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import logging
+import os
+import pickle
+import zlib
+from pathlib import Path
+
+from pelican.contents import Content, Static
+from pelican.urlwrappers import URLWrapper
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+
+# Attributes that hold the whole site (settings, the shared context), not the
+# object's own state: the site digest covers them.
+SHARED_ATTRIBUTES = frozenset({"settings", "_context"})
+# Context entries that change from page to page while pages are written.
+PER_PAGE = frozenset({"localsiteurl", "output_file"})
+# Lists and dicts longer than this are digested once a build (by identity).
+LONG = 16
+
+_STATE = {
+    "touched": None,  # {id: content} read by the page being rendered
+    "cache": None,
+    "site": None,  # (digest, {key: id(value)}) of the shared context
+    "objects": {},  # (class, source path) -> the content object of this build
+    "digests": {},  # id(content) -> digest of its state
+    "refs": {},  # id(content) -> how other objects refer to it
+    "objects_digests": {},  # id(object) -> (object, digest of its state)
+    "stats": [0, 0],  # pages reused, pages rendered
+}
+
+
+def _tracking_getattribute(self, name):
+    touched = _STATE["touched"]
+    if touched is not None:
+        touched[id(self)] = self
+    return object.__getattribute__(self, name)
+
+
+# Digests ----------------------------------------------------------------------
+
+
+def _content_ref(value):
+    """An essay or page as other objects refer to it: what links to it use."""
+    refs = _STATE["refs"]
+    found = refs.get(id(value))
+    if found is None:
+        get = object.__getattribute__
+        found = _digest((type(value).__qualname__, get(value, "source_path"), value.url,
+                         value.save_as)).encode()  # fmt: skip
+        refs[id(value)] = found
+    return found
+
+
+def _feed(update, value, seen, shallow=True):
+    """Feed a stable, typed serialisation of value to a hash's update()."""
+    if value is None or isinstance(value, (str, bool, int, float, bytes)):
+        _feed_scalar(update, value)
+    elif isinstance(value, Content):
+        if shallow:
+            update(b"C")
+            update(_content_ref(value))
+        else:
+            _feed_object(update, value, seen, shallow=False)
+    elif isinstance(value, URLWrapper):
+        update(b"W")
+        _feed(update, (type(value).__qualname__, value.name), seen)
+    elif isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        update(b"D")
+        _feed(update, (value.isoformat(), repr(getattr(value, "tzinfo", None))), seen)
+    elif isinstance(value, (dict, list, tuple, set, frozenset)):
+        _feed_collection(update, value, seen)
+    elif callable(value) and hasattr(value, "__qualname__"):
+        update(b"F")
+        _feed(update, f"{getattr(value, '__module__', '')}.{value.__qualname__}", seen)
+    elif dataclasses.is_dataclass(value) or hasattr(value, "__dict__"):
+        _feed_object(update, value, seen)
+    else:
+        text = repr(value)
+        _feed(update, type(value).__qualname__ if " at 0x" in text else text, seen)
+
+
+def _feed_scalar(update, value):
+    if value is None:
+        update(b"N")
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        update(b"S%d:" % len(data))
+        update(data)
+    elif isinstance(value, bool):
+        update(b"T" if value else b"F")
+    elif isinstance(value, bytes):
+        update(b"B%d:" % len(value))
+        update(value)
+    else:
+        update(b"I%r;" % value)
+
+
+def _feed_collection(update, value, seen):
+    if isinstance(value, (set, frozenset)):
+        update(b"<%d" % len(value))
+        for part in sorted(_digest(item) for item in value):
+            update(part.encode())
+    elif len(value) > LONG:
+        # Listings share their long lists from page to page: digest each once.
+        _feed_object(update, value, seen)
+    elif isinstance(value, dict):
+        update(b"{%d" % len(value))
+        for key, item in _sorted_items(value):
+            _feed(update, key, seen)
+            _feed(update, item, seen)
+    else:
+        update(b"[%d" % len(value))
+        for item in _ordered(value):
+            _feed(update, item, seen)
+
+
+def _feed_object(update, value, seen, shallow=True):
+    """An object by its state, each shared object digested once a build.
+
+    ``seen`` holds the objects being digested: a reference back to one of
+    them (a cycle) counts as a marker.  Objects are digested in the order
+    the build reaches them, the same in every build of the same input.
+    """
+    if id(value) in seen:
+        update(b"^")
+        return
+    memo = _STATE["objects_digests"]
+    found = memo.get(id(value), (None, None))[1] if shallow else None
+    if found is None:
+        digest = hashlib.sha256()
+        seen.add(id(value))
+        try:
+            digest.update(type(value).__qualname__.encode())
+            if isinstance(value, dict):
+                pairs = [item for pair in _sorted_items(value) for item in pair]
+            elif isinstance(value, (list, tuple)):
+                pairs = _ordered(value)
+            else:
+                pairs = [item for name, item in _state_of(value).items()
+                         if name not in SHARED_ATTRIBUTES for item in (name, item)]  # fmt: skip
+            for item in pairs:
+                _feed(digest.update, item, seen)
+        finally:
+            seen.discard(id(value))
+        found = digest.digest()
+        if shallow:
+            memo[id(value)] = (value, found)  # holding it keeps its id from being reused
+    update(b"O")
+    update(found)
+
+
+def _sorted_items(mapping):
+    """A dict's items by key: Pelican fills some (generated_content) in the
+    order of a set of paths, which changes from run to run."""
+    try:
+        return sorted(mapping.items())
+    except TypeError:  # keys that do not compare
+        return sorted(mapping.items(), key=lambda item: repr(item[0]))
+
+
+def _ordered(sequence):
+    """Static files by path: Pelican lists them (``staticfiles``) in the order
+    of a set, and no page depends on that order (it would not be reproducible)."""
+    if sequence and all(isinstance(item, Static) for item in sequence):
+        return sorted(sequence, key=lambda item: object.__getattribute__(item, "source_path"))
+    return sequence
+
+
+def _state_of(value):
+    state = dict(object.__getattribute__(value, "__dict__")) if hasattr(value, "__dict__") else {}
+    if dataclasses.is_dataclass(value):
+        state.update((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
+    return state
+
+
+def _digest(value, shallow=True):
+    digest = hashlib.sha256()
+    _feed(digest.update, value, set(), shallow)
+    return digest.hexdigest()
+
+
+def content_digest(content):
+    """Digest of all an essay's or page's own state (memoised for this build)."""
+    found = _STATE["digests"].get(id(content))
+    if found is None:
+        found = _digest(content, shallow=False)
+        _STATE["digests"][id(content)] = found
+    return found
+
+
+def _files_digest(folder, skip):
+    """Digest of every file under folder but the given ones (data, images)."""
+    digest = hashlib.sha256()
+    for base, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(base, name)
+            if path in skip:
+                continue
+            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogatepass"))
+            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _site_digest(context):
+    settings = _STATE["settings"]
+    sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
+    digest = hashlib.sha256()
+    digest.update(_STATE["cache"].fingerprint.encode())
+    for folder in [settings.get("THEME"), settings.get("THEME_TEMPLATES_OVERRIDES") or []]:
+        for one in [folder] if isinstance(folder, str) else folder:
+            if one and os.path.isdir(one):
+                digest.update(_files_digest(one, set()).encode())
+    digest.update(_files_digest(settings["PATH"], sources).encode())
+    from .build_cache import NOT_FINGERPRINTED  # noqa: PLC0415
+
+    shared = {key: value for key, value in context.items() if key not in PER_PAGE}
+    # Where the build goes is not what it makes, as for the cache's fingerprint.
+    _feed(
+        digest.update,
+        {key: value for key, value in shared.items()
+         if key not in NOT_FINGERPRINTED and not key.startswith("BUILD_CACHE_")},
+        set(),
+    )  # fmt: skip
+    return digest.hexdigest(), {key: id(value) for key, value in shared.items()}
+
+
+def site_digest(context):
+    """(digest, {key: id(value)}) of the shared context, made at the first page.
+
+    Later pages may get a copy of the context with entries added or swapped
+    (the period archives do): those entries count as the page's own.
+    """
+    if _STATE["site"] is None:
+        touched, _STATE["touched"] = _STATE["touched"], None
+        try:
+            _STATE["site"] = _site_digest(context)
+        finally:
+            _STATE["touched"] = touched
+    return _STATE["site"]
+
+
+# Rendering --------------------------------------------------------------------
+
+
+class _MemoTemplate:
+    """A template whose render() is served from the build cache when it can be."""
+
+    def __init__(self, template, context):
+        self.template = template
+        self.context = context
+        self.name = template.name
+
+    def __getattr__(self, name):
+        return getattr(self.template, name)
+
+    def render(self, localcontext):
+        from .build_cache import key_for, run_captured  # noqa: PLC0415
+
+        cache = _STATE["cache"]
+        site, shared = site_digest(self.context)
+        own = {
+            key: value
+            for key, value in localcontext.items()
+            if key in PER_PAGE or shared.get(key) != id(value)
+        }
+        missing = sorted(key for key in shared if key not in localcontext)
+        key = key_for("page", site, self.name, _digest((own, missing)))
+        if _still_valid(cache, key):
+            _, (_, used, packed) = cache.get(key)
+            cache.keep(used)  # the filter results its render took, for pages rendered later
+            _STATE["stats"][0] += 1
+            return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        touched = {}
+        _STATE["touched"], cache.recording = touched, set()
+        Content.__getattribute__ = _tracking_getattribute
+        try:
+            blob = run_captured(self.template.render, localcontext)
+        finally:
+            del Content.__getattribute__
+            _STATE["touched"], used, cache.recording = None, cache.recording, None
+        output, records = pickle.loads(blob)
+        reads = sorted(
+            (type(item).__qualname__, object.__getattribute__(item, "source_path"),
+             content_digest(item))
+            for item in touched.values()
+        )  # fmt: skip
+        packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+        entry = ((reads, sorted(used), packed), records)
+        cache.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        _STATE["stats"][1] += 1
+        return output
+
+
+def _still_valid(cache, key):
+    found, entry = cache.peek(key)
+    if not found:
+        return False
+    reads = entry[0]
+    objects = _STATE["objects"]
+    for class_name, path, digest in reads:
+        current = objects.get((class_name, path))
+        if current is None or content_digest(current) != digest:
+            return False
+    return True
+
+
+class MemoWriter(Writer):
+    """Pelican's writer, rendering pages through the build cache."""
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        if _STATE["cache"] is not None and template is not None:
+            template = _MemoTemplate(template, context)
+        return super().write_file(name, template, context, *args, **kwargs)
+
+
+# Signals ----------------------------------------------------------------------
+
+
+def start(settings, cache):
+    """A build begins: forget the last build's objects."""
+    stop()
+    _STATE.update(cache=cache, settings=settings, stats=[0, 0])
+
+
+def remember(content):
+    """content_object_init: every essay, page and static file of this build."""
+    if _STATE["cache"] is not None and getattr(content, "source_path", None):
+        _STATE["objects"][(type(content).__qualname__, content.source_path)] = content
+
+
+def writer_class(pelican):
+    """get_writer: pages go through the memo while the build writes."""
+    return None if _STATE["cache"] is None else MemoWriter
+
+
+def stop():
+    """The build is done: let its objects go."""
+    stats = _STATE["stats"]
+    if _STATE["cache"] is not None and any(stats):
+        logger.info("build_cache: %d pages reused, %d rendered", *stats)
+    _STATE.update(touched=None, cache=None, site=None, objects={}, digests={}, refs={})
+    _STATE["objects_digests"] = {}
