@@ -54,6 +54,7 @@ import contextlib
 import datetime
 import difflib
 import fnmatch
+import functools
 import html
 import logging
 import os
@@ -102,7 +103,10 @@ LINK_RE = re.compile(r"[{|](?P<what>filename|static|attach)[|}](?P<target>[^\s)\
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Rendering a body only to scan it is the slow part of a check: skip it when
 # the text has no raw HTML, no image, no character reference and no "script".
-MARKUP_HINT_RE = re.compile(r"<|!\[|&#|&[a-z]+;|script", re.IGNORECASE)
+# (The plain substrings are looked for first: one regex for all of it is slower.)
+MARKUP_HINTS = ("<", "![", "&#")
+ENTITY_HINT_RE = re.compile(r"&[a-z]+;", re.IGNORECASE)
+SCRIPT_HINT_RE = re.compile(r"script", re.IGNORECASE)
 # Image sources that are the site's own files (pages load nothing from other
 # sites, and the Content-Security-Policy would block it).
 LINKED_SRC_RE = re.compile(r"([{|](static|attach|filename)[|}]|data:image/)", re.IGNORECASE)
@@ -278,6 +282,8 @@ def parse_source(path: Path, kind: str, problems: list, repeatable=()) -> Source
 
 def check_characters(source: Source, problems):
     """Control characters cannot be written to XML feeds, and no reader sees them."""
+    if not CONTROL_RE.search(source.text):
+        return
     for number, line in enumerate(source.text.split("\n"), start=1):
         match = CONTROL_RE.search(line)
         if match:
@@ -352,11 +358,19 @@ def term_slug(name, kind, settings):
     subs = settings.get(
         f"{kind.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
     )
-    return slugify(
+    return cached_slugify(
         name,
-        regex_subs=subs,
-        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
-        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+        tuple(map(tuple, subs)),
+        settings.get("SLUGIFY_PRESERVE_CASE", False),
+        settings.get("SLUGIFY_USE_UNICODE", False),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_slugify(name, regex_subs, preserve_case, use_unicode):
+    """Pelican's slugify, remembered: the same tags and authors recur in every file."""
+    return slugify(
+        name, regex_subs=regex_subs, preserve_case=preserve_case, use_unicode=use_unicode
     )
 
 
@@ -506,6 +520,10 @@ def line_of(source: Source, needle: str) -> int:
 
 def check_links(source: Source, content_root: Path, problems):
     """Every {filename}, {static} and {attach} target exists (body and summary)."""
+    if not LINK_RE.search(source.body) and not LINK_RE.search(
+        source.meta.get("summary", ("", 0))[0]
+    ):
+        return
     lines = [
         (source.body_line + offset, line) for offset, line in enumerate(source.body.split("\n"))
     ]
@@ -610,7 +628,11 @@ _converters = {}
 
 def may_carry_markup(text):
     """False when no rendering of ``text`` can hold a tag, an image or a script URL."""
-    return MARKUP_HINT_RE.search(text) is not None
+    return (
+        any(hint in text for hint in MARKUP_HINTS)
+        or ("&" in text and ENTITY_HINT_RE.search(text) is not None)
+        or SCRIPT_HINT_RE.search(text) is not None
+    )
 
 
 def scan_html(markup, where):

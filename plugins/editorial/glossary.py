@@ -15,7 +15,10 @@ Matching works on the rendered HTML as typogrify left it: ``&nbsp;`` and
 other entities count as the characters they stand for, typogrify's
 ``<span class="caps|amp|dquo|quo">`` wrappers are looked through, apostrophes
 and hyphens match their typographic forms, and case is ignored.  The essay's
-bytes are only ever inserted into, never re-serialised.
+bytes are only ever inserted into, never re-serialised.  Each essay's HTML is
+read once into runs of text; the one regex for all terms is then tried only
+where the first word of a term occurs (found by plain substring search), so
+essays that mention few terms cost little more than reading their HTML.
 
 Mistakes in the glossary (TOML syntax, an entry without a definition, an
 alias claimed by two terms, an unknown key) are logged as errors naming the
@@ -45,9 +48,13 @@ neither reads one shared file, links to a glossary page or knows typogrify's
 markup.
 """
 
+import array
+import bisect
 import html
+import itertools
 import logging
 import re
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +84,11 @@ VOID_ELEMENTS = {
 TYPOGRIFY_SPAN = re.compile(r'<span class="(?:caps|amp|dquo|quo)">')
 TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
-CHAR = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);|.", re.S)
+# Character references as the text runs decode them (with their semicolon).
+ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+# A wrapper that a match starts right after; no longer than WRAPPER_WINDOW.
+TYPOGRIFY_SPAN_BEFORE = re.compile(r'<span class="(?:caps|amp|dquo|quo)">$')
+WRAPPER_WINDOW = 32
 ENTRY_HEADER = re.compile(r"^\s*\[\[\s*term\s*\]\]")
 TOML_LINE = re.compile(r"at line (\d+)")
 
@@ -272,18 +283,19 @@ class _Walker:
 
 
 def _text_runs(markup):
-    """Yield runs of linkable text as lists of (logical char, raw start, raw end).
+    """Yield runs of linkable text, each a list of (raw start, raw text) tokens.
 
-    A run is text uninterrupted by any tag except typogrify's wrappers, outside
-    every element in SKIP_ELEMENTS.
+    A run is text uninterrupted by any tag except typogrify's wrappers (and
+    comments), outside every element in SKIP_ELEMENTS.  Its tokens need not be
+    contiguous in the source: the tags between them are looked through.
     """
     walker = _Walker()
     run = []
     for token in TOKEN.finditer(markup):
         value = token.group()
-        if value.startswith("<!--"):
-            continue
-        if value.startswith("<"):
+        if value[0] == "<":
+            if value.startswith("<!--"):
+                continue
             tag = TAG.match(value)
             if tag and walker.is_transparent(value, tag):
                 continue
@@ -292,16 +304,131 @@ def _text_runs(markup):
                 run = []
             if tag:
                 walker.feed(value, tag)
-            continue
-        if walker.skipping:
-            continue
-        start = token.start()
-        for char in CHAR.finditer(value):
-            text = char.group()
-            logical = html.unescape(text) if text.startswith("&") else text
-            run.append((logical, start + char.start(), start + char.end()))
+        elif not walker.skipping:
+            run.append((token.start(), value))
     if run:
         yield run
+
+
+def _unescape(entity):
+    return html.unescape(entity.group())
+
+
+def _run_text(run):
+    """The run's text as readers see it: entities decoded."""
+    if len(run) == 1 and "&" not in run[0][1]:
+        return run[0][1]
+    return "".join(ENTITY.sub(_unescape, value) if "&" in value else value for _, value in run)
+
+
+class _SourceMap:
+    """Where each character of a run's decoded text comes from in the source.
+
+    ``pieces`` holds, in order, (offset in the text, raw start, raw end) for
+    every entity and (offset, raw start, None) for every stretch of plain
+    text, whose characters map one to one onto the source.
+    """
+
+    def __init__(self, run):
+        pieces, offset = [], 0
+        for start, value in run:
+            last = 0
+            if "&" in value:
+                for entity in ENTITY.finditer(value):
+                    if entity.start() > last:
+                        pieces.append((offset, start + last, None))
+                        offset += entity.start() - last
+                    pieces.append((offset, start + entity.start(), start + entity.end()))
+                    offset += len(html.unescape(entity.group()))
+                    last = entity.end()
+            if last < len(value):
+                pieces.append((offset, start + last, None))
+                offset += len(value) - last
+        self.pieces = pieces
+        self.offsets = [piece[0] for piece in pieces]
+
+    def span(self, index):
+        """The raw [start, end) of the character at ``index`` of the text."""
+        offset, start, end = self.pieces[bisect.bisect_right(self.offsets, index) - 1]
+        if end is None:
+            return start + index - offset, start + index - offset + 1
+        return start, end
+
+
+class _Prefilter:
+    """Which runs of an essay can hold a match at all, found with str.find.
+
+    Every match of a variant begins with its literal prefix (its first word up
+    to any apostrophe or hyphen, which match several characters).  The runs
+    are joined and lower-cased once, and the matcher is tried only where a
+    lower-cased prefix begins.  ``str.lower`` agrees with the matcher's
+    case-insensitivity except for a few characters (dotless i, long s, final
+    sigma, ...); ``unsure`` finds the ones of those that the prefixes'
+    characters match, found by asking the regex engine itself about every
+    code point, and an essay containing one is searched whole.
+    """
+
+    def __init__(self, prefixes):
+        self.needles = sorted({"".join(char.lower() for char in prefix) for prefix in prefixes})
+        self.unsure = _unsure_characters({char for prefix in prefixes for char in prefix})
+
+    def candidates(self, texts):
+        """{run index: the positions in its text where a match may begin},
+        or None when every position of every run must be tried."""
+        joined = "\n".join(texts)
+        if self.unsure is not None and self.unsure.search(joined):
+            return None
+        lowered = joined.lower()
+        if len(lowered) != len(joined):  # a character lower-cased to two
+            return None
+        ends = list(itertools.accumulate(len(text) + 1 for text in texts))
+        found = {}
+        for needle in self.needles:
+            at = lowered.find(needle)
+            while at >= 0:
+                run = bisect.bisect_right(ends, at)
+                found.setdefault(run, set()).add(at - (ends[run - 1] if run else 0))
+                at = lowered.find(needle, at + 1)
+        return {run: sorted(found[run]) for run in sorted(found)}
+
+
+def _unsure_characters(chars):
+    """A regex for the characters that match one of ``chars`` ignoring case
+    (as the matcher does) but lower-case to something else, or in context."""
+    if not chars:
+        return None
+    every_code_point = array.array("I", range(sys.maxunicode + 1)).tobytes()
+    every_code_point = every_code_point.decode(f"utf-32-{sys.byteorder[0]}e", "surrogatepass")
+    pattern = "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+    unsure = set()
+    for found in set(re.findall(pattern, every_code_point, re.IGNORECASE)):
+        for char in chars:
+            same = re.fullmatch(re.escape(char), found, re.IGNORECASE)
+            if same and (found.lower() != char.lower() or found == "\u03a3"):
+                unsure.add(found)
+    if not unsure:
+        return None
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(unsure)) + "]")
+
+
+_PREFILTERS = {}
+
+
+def _prefilter(terms, matcher):
+    """The prefilter for a matcher built from ``terms``; None: search every run."""
+    variants = tuple(tuple(term.variants()) for term in terms)
+    key = (matcher.pattern, matcher.flags, variants)
+    if key not in _PREFILTERS:
+        prefilter = None
+        own = build_matcher(terms)
+        prefixes = [re.split(r"['-]", variant.split()[0])[0] if variant.split() else ""
+                    for group in variants for variant in group]  # fmt: skip
+        if own is not None and (own.pattern, own.flags) == key[:2] and all(prefixes):
+            prefilter = _Prefilter(prefixes)
+        if len(_PREFILTERS) > 8:
+            _PREFILTERS.clear()
+        _PREFILTERS[key] = prefilter
+    return _PREFILTERS[key]
 
 
 def _balanced(segment):
@@ -316,7 +443,10 @@ def _balanced(segment):
 def _expand(markup, start, end):
     """Widen [start, end) over typogrify wrappers the match begins or ends in."""
     while not _balanced(markup[start:end]):
-        before = re.search(r'<span class="(?:caps|amp|dquo|quo)">$', markup[:start])
+        # The wrapper must end right at start (or before a newline there): it
+        # is at most 20 characters long, so the characters before suffice.
+        window = max(0, start - WRAPPER_WINDOW)
+        before = TYPOGRIFY_SPAN_BEFORE.search(markup, window, start)
         after = re.match(r"</span>", markup[end:])
         if markup[start:end].count("</span>") > len(re.findall(r"<span", markup[start:end])):
             if not before:
@@ -329,6 +459,18 @@ def _expand(markup, start, end):
     return start, end
 
 
+def _matches_at(matcher, text, positions):
+    """What ``matcher.finditer(text)`` yields, when every match begins at one
+    of ``positions`` (ascending) and none is empty."""
+    end = 0
+    for position in positions:
+        if position >= end:
+            match = matcher.match(text, position)
+            if match:
+                end = match.end()
+                yield match
+
+
 def link_first_uses(markup, terms, matcher, link_for):
     """Return (markup with first uses linked, terms linked in order of use).
 
@@ -336,15 +478,28 @@ def link_first_uses(markup, terms, matcher, link_for):
     """
     if not markup or matcher is None:
         return markup, []
+    runs = list(_text_runs(markup))
+    texts = [_run_text(run) for run in runs]
+    prefilter = _prefilter(terms, matcher)
+    candidates = None if prefilter is None else prefilter.candidates(texts)
+    if candidates is None:
+        searches = ((index, matcher.finditer(text)) for index, text in enumerate(texts))
+    else:
+        searches = (
+            (index, _matches_at(matcher, texts[index], positions))
+            for index, positions in candidates.items()
+        )
     linked, seen = [], set()
     insertions = []
-    for run in _text_runs(markup):
-        logical = "".join(char for char, _, _ in run)
-        for match in matcher.finditer(logical):
+    for index, matches in searches:
+        source = None
+        for match in matches:
             term = terms[int(match.lastgroup[1:])]
             if term.slug in seen:
                 continue
-            span = _expand(markup, run[match.start()][1], run[match.end() - 1][2])
+            source = source or _SourceMap(runs[index])
+            start, end = source.span(match.start())[0], source.span(match.end() - 1)[1]
+            span = _expand(markup, start, end)
             if span is None:
                 continue
             linked.append(term)

@@ -4,7 +4,10 @@ Signals: ``initialized`` (defaults) and ``article_generator_finalized``.
 Settings (defaults in ``DEFAULTS``): RELATED_ESSAYS_MAX (3).
 Attributes added to every essay, translation, draft and hidden essay:
 ``related_essays``, a list of published original essays, most shared tags
-first, then newest first; never the essay itself or one of its translations.
+first, then newest first, then in the order they are met (through the essay's
+tags in order, each tag's essays in the generator's order); never the essay
+itself or one of its translations.  Each essay's tags are counted over an
+index by tag, and only the essays that can make the cut are sorted.
 
 Why not pelican-related-posts: it looks tags up in the generator's
 ``defaultdict`` for drafts too, which creates empty tags, so a tag used only
@@ -30,25 +33,66 @@ def initialized(pelican):
     apply_defaults(pelican.settings)
 
 
-def related(article, by_tag, limit):
-    """The published essays sharing most tags with ``article``, ties newest first."""
-    own = {id(article), *(id(t) for t in getattr(article, "translations", []))}
-    scores = Counter(
-        other
-        for tag in getattr(article, "tags", [])
-        for other in by_tag.get(tag, ())
-        if id(other) not in own and other.source_path != article.source_path
-    )
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0].date.timestamp()))
-    return [other for other, _ in ranked[:limit]]
+class PublishedIndex:
+    """The published essays by tag, each with its timestamp computed once.
+
+    Essays are numbered by their place in ``generator.articles``; ``by_tag``
+    lists the numbers of the essays carrying a tag, once per time they carry it.
+    """
+
+    def __init__(self, articles):
+        self.articles = list(articles)
+        self.by_tag = defaultdict(list)
+        self.by_source = defaultdict(list)
+        self.number = {}
+        self.newest_first = {}  # number -> sort key: newer essays sort first
+        for number, article in enumerate(self.articles):
+            self.number[id(article)] = number
+            self.by_source[article.source_path].append(number)
+            tags = getattr(article, "tags", [])
+            for tag in tags:
+                self.by_tag[tag].append(number)
+            if tags:
+                self.newest_first[number] = -article.date.timestamp()
+
+
+def related(article, index, limit):
+    """The published essays sharing most tags with ``article``, ties newest first.
+
+    Ties on both are kept in the order the essays are first met: by the
+    article's tags in order, then in the generator's order.
+    """
+    tags = getattr(article, "tags", [])
+    shared = Counter(chain.from_iterable(index.by_tag.get(tag, ()) for tag in tags))
+    own = [article, *getattr(article, "translations", [])]
+    for number in [index.number.get(id(item)) for item in own]:
+        shared.pop(number, None)
+    for number in index.by_source.get(article.source_path, ()):
+        shared.pop(number, None)
+    if limit > 0 and len(shared) > limit:
+        # Only essays sharing at least as many tags as the limit-th best can rank.
+        least = limit_th_largest(shared.values(), limit)
+        candidates = [item for item in shared.items() if item[1] >= least]
+    else:
+        candidates = list(shared.items())
+    newest_first = index.newest_first
+    candidates.sort(key=lambda item: (-item[1], newest_first[item[0]]))
+    return [index.articles[number] for number, _ in candidates[:limit]]
+
+
+def limit_th_largest(values, limit):
+    """The limit-th largest of ``values``, counting repeats (more than limit values)."""
+    remaining = limit
+    for value, times in sorted(Counter(values).items(), reverse=True):
+        remaining -= times
+        if remaining <= 0:
+            return value
+    raise ValueError("fewer values than the limit")
 
 
 def add_related(generator):
     apply_defaults(generator.settings)
-    by_tag = defaultdict(list)
-    for article in generator.articles:
-        for tag in getattr(article, "tags", []):
-            by_tag[tag].append(article)
+    index = PublishedIndex(generator.articles)
     limit = generator.settings["RELATED_ESSAYS_MAX"]
     for article in chain(
         generator.articles,
@@ -58,7 +102,7 @@ def add_related(generator):
         getattr(generator, "hidden_articles", []),
         getattr(generator, "hidden_translations", []),
     ):
-        article.related_essays = related(article, by_tag, limit)
+        article.related_essays = related(article, index, limit)
 
 
 def register():

@@ -78,6 +78,53 @@ def test_words_inside_longer_words_are_not_matched():
     assert used == [] and "<a" not in html
 
 
+LONG_S = "\u017f"
+
+
+@pytest.mark.parametrize("entity", ["&unknown;", "&fjlig;"])
+def test_entity_not_standing_for_one_character_does_not_shift_the_link(entity):
+    # &unknown; stays as written (seven characters of text), &fjlig; is "fj".
+    html, used = link(f"<p>{entity} Fintech here</p>", term("Fintech"))
+    assert html == f'<p>{entity} <a data-term="fintech">Fintech</a> here</p>'
+    assert used == ["Fintech"]
+
+
+def test_term_is_found_in_every_paragraph_until_its_first_use():
+    paragraphs = "".join(f"<p>Paragraph {n} says nothing.</p>" for n in range(50))
+    html, used = link(paragraphs + "<p>Then a clearing house.</p>", term("clearing house"))
+    assert html.endswith('<p>Then a <a data-term="clearing-house">clearing house</a>.</p>')
+    assert used == ["clearing house"]
+
+
+def test_letter_the_matcher_folds_but_lower_case_keeps_is_still_matched():
+    # The regex engine matches the long s (U+017F) with s when ignoring case,
+    # though str.lower() keeps it: linking must not depend on str.lower.
+    html, used = link(f"<p>a {LONG_S}mall amount</p>", term("small amount"))
+    assert html == f'<p>a <a data-term="small-amount">{LONG_S}mall amount</a></p>'
+    assert used == ["small amount"]
+
+
+def test_term_beginning_with_an_apostrophe_matches_its_typographic_form():
+    html, used = link("<p>the &#8217;90s boom</p>", term("'90s boom"))
+    assert html == '<p>the <a data-term="\'90s-boom">&#8217;90s boom</a></p>'
+    assert used == ["'90s boom"]
+
+
+def test_later_use_of_a_linked_term_still_hides_a_term_it_overlaps():
+    # Matching runs left to right over each paragraph and never overlaps:
+    # "open banking" is taken before "banking rules" can start inside it.
+    html, used = link(
+        "<p>Open banking. Then open banking rules.</p>", term("open banking"), term("banking rules")
+    )
+    assert html == '<p><a data-term="open-banking">Open banking</a>. Then open banking rules.</p>'
+    assert used == ["open banking"]
+
+
+def test_match_across_paragraph_boundary_is_not_made():
+    html, used = link("<p>a clearing</p><p>house</p>", term("clearing house"))
+    assert used == [] and "<a" not in html
+
+
 def write(tmp_path, text):
     path = tmp_path / "glossary.toml"
     path.write_text(text, encoding="utf-8")
