@@ -7,6 +7,7 @@ import brotli
 import pytest
 
 from plugins.compressed_copies import compressed_copies as cc
+from tests.support import ROOT
 
 PAGE = ("<!doctype html><title>t</title>" + "<p>Settlement takes two days. " * 200).encode()
 
@@ -56,3 +57,47 @@ def test_a_changed_file_is_compressed_again(tmp_path):
     (out / "index.html").write_bytes(changed)
     cc.write_copies(pelican_for(out, tmp_path / "cache"))
     assert gzip.decompress((out / "index.html.gz").read_bytes()) == changed
+
+
+def test_the_stylesheet_is_compressed_harder_than_pages(tmp_path):
+    # The stylesheet is on every first view; pages are many and each is read once.
+    css = b"".join(p.read_bytes() for p in sorted((ROOT / "theme" / "css").glob("*.css")))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "site.css").write_bytes(css)
+    (out / "page.html").write_bytes(css)
+    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    stylesheet = (out / "site.css.br").read_bytes()
+    page = (out / "page.html.br").read_bytes()
+    assert brotli.decompress(stylesheet) == css == brotli.decompress(page)
+    assert len(stylesheet) < len(page)
+
+
+@pytest.mark.parametrize("size", [0, 1, 1008, 1009, 60_000, 1 << 22, 40 << 20])
+def test_brotli_window_is_the_smallest_that_holds_the_whole_file(size):
+    window = cc.brotli_window(size)
+    assert 10 <= window <= 24
+    # Brotli's window holds 16 bytes fewer than its power of two.
+    assert (1 << window) - 16 >= size or window == 24
+    assert window == 10 or (1 << (window - 1)) - 16 < size
+
+
+def test_a_large_file_round_trips_through_a_fitted_window(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    page = b"".join(b"<p>Settlement %d takes %d days.\n" % (n, n % 7) for n in range(40_000))
+    (out / "big.html").write_bytes(page)
+    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    assert brotli.decompress((out / "big.html.br").read_bytes()) == page
+
+
+def test_the_cache_keeps_one_entry_per_file_with_both_copies(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_bytes(PAGE)
+    (out / "tiny.txt").write_bytes(b"ok")
+    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    entries = sorted(p for p in (tmp_path / "cache" / "compressed").rglob("*") if p.is_file())
+    assert len(entries) == 2
+    # A file that gets no copies is remembered too (by an empty entry).
+    assert sorted(e.stat().st_size == 0 for e in entries) == [False, True]

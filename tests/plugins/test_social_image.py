@@ -6,9 +6,11 @@ import sys
 
 from PIL import Image, ImageChops, ImageDraw
 
+from plugins.social_image import social_image
 from plugins.social_image.social_image import (
     BACKGROUND,
     DEFAULT_FACE,
+    TEXT,
     card_bytes,
     load_font,
     packaged_font,
@@ -102,3 +104,27 @@ def test_cached_card_is_reused_and_a_new_title_draws_a_new_one(tmp_path):
     assert card_bytes("Title one", "A. Author", "bzdww", **options) == b"cached"
     second = card_bytes("Title two", "A. Author", "bzdww", **options)
     assert second != first and len(list(tmp_path.glob("*.png"))) == 2
+
+
+def test_card_is_a_palette_png_whose_title_keeps_anti_aliased_edges():
+    png = render_card("Clearing and settlement", "A. Author", "bzdww")
+    with Image.open(io.BytesIO(png)) as card:
+        assert card.format == "PNG" and card.mode == "P"
+        title = card.convert("RGB").crop((96, 168, 1104, 500))
+    colours = {colour for _, colour in title.getcolors(1 << 16)}
+    # Not two colours (jagged letters) but a ramp of edge shades...
+    assert len(colours) > 40
+    # ...each between the background and the title's ink.
+    for colour in colours:
+        for value, paper, ink in zip(colour, BACKGROUND, TEXT, strict=True):
+            assert ink <= value <= paper, colour
+
+
+def test_a_card_drawn_after_others_is_the_same_as_one_drawn_first():
+    # The shared parts and bylines are drawn once a process and reused.
+    social_image._blank_card.cache_clear()
+    social_image._cached_lettering.cache_clear()
+    first = render_card("Deposits", "Li Wei", "bzdww")
+    render_card("Payments plumbing after the reform", "Li Wei", "bzdww")
+    render_card(CHINESE_TITLE, "Li Wei", "bzdww", lang="zh")
+    assert render_card("Deposits", "Li Wei", "bzdww") == first
