@@ -83,6 +83,7 @@ DEFAULTS = {
     "BUILD_CACHE_PRECOMPUTE": [["sidenotes", "heading_anchors"], ["outline"]],
     "BUILD_CACHE_WORKERS": None,
     "BUILD_CACHE_PARALLEL_MIN": 32,
+    "BUILD_CACHE_RENDER": True,
 }
 
 # Libraries whose version can change what the cached steps return.
@@ -181,6 +182,7 @@ class BuildCache:
         self.used = {}
         self.hits = self.misses = self.by_workers = 0
         self.recording = None  # keys a page's render used, while it renders
+        self.journal = None  # (key, blob) put, in a render worker
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
@@ -220,6 +222,8 @@ class BuildCache:
         """Keep a result computed in this build (here or by a worker)."""
         if self.recording is not None:
             self.recording.add(key)
+        if self.journal is not None:
+            self.journal.append((key, blob))
         self.used[key] = blob
         self.misses += 1
 
@@ -698,6 +702,14 @@ def start_workers(generators):
     articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
     if not workers or articles_generator is None:
         return
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if settings["BUILD_CACHE_RENDER"] and forking:
+        executor = page_memo.start_render_workers(
+            articles_generator, workers, settings["BUILD_CACHE_PARALLEL_MIN"], _forked_pool
+        )
+        if executor:
+            _CURRENT["executors"].append(executor)
+            return
     env = articles_generator.env
     chains = []
     for chain in settings["BUILD_CACHE_PRECOMPUTE"]:
@@ -728,6 +740,13 @@ def start_workers(generators):
     for text_key, text in reversed(todo):
         _CURRENT["pending"][text_key] = executor.submit(_precompute, chains, text)
     logger.debug("build_cache: %d essays to %d workers", len(todo), workers)
+
+
+def _forked_pool(workers):
+    """Workers forked from the build (see ``_preread`` on forking it)."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_child
+    )
 
 
 def worker_count(settings):

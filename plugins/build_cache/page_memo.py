@@ -29,9 +29,12 @@ template returned for the same inputs, and messages logged while it was
 rendered are logged again.
 """
 
+import contextlib
 import dataclasses
 import datetime
+import functools
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -60,7 +63,7 @@ _STATE = {
     "digests": {},  # id(content) -> digest of its state
     "refs": {},  # id(content) -> how other objects refer to it
     "objects_digests": {},  # id(object) -> (object, digest of its state)
-    "stats": [0, 0],  # pages reused, pages rendered
+    "stats": [0, 0, 0],  # pages reused, rendered, of which by workers
 }
 
 
@@ -304,7 +307,9 @@ class _MemoTemplate:
         if _still_valid(cache, key):
             _, (_, used, packed) = cache.get(key)
             cache.keep(used)  # the filter results its render took, for pages rendered later
-            _STATE["stats"][0] += 1
+            by_worker = key in _RENDER["done"]
+            _STATE["stats"][1 if by_worker else 0] += 1
+            _STATE["stats"][2] += by_worker
             return zlib.decompress(packed).decode("utf-8", "surrogatepass")
         touched = {}
         _STATE["touched"], cache.recording = touched, set()
@@ -345,8 +350,84 @@ class MemoWriter(Writer):
 
     def write_file(self, name, template, context, *args, **kwargs):
         if _STATE["cache"] is not None and template is not None:
+            _collect_page(name)
             template = _MemoTemplate(template, context)
         return super().write_file(name, template, context, *args, **kwargs)
+
+
+class _DiscardingWriter(MemoWriter):
+    """In a render worker: renders into the cache and writes nothing."""
+
+    @contextlib.contextmanager
+    def _open_w(self, filename, encoding, override=False):
+        yield io.StringIO()
+
+
+# Render workers ---------------------------------------------------------------
+
+# What a forked render worker inherits: the essays and how to write one.
+_RENDER = {"generator": None, "items": [], "write": None, "pending": {}, "done": set()}
+
+
+def _render_in_worker(index):
+    """In a forked worker: the cache entries made by rendering one essay's page."""
+    generator, article = _RENDER["generator"], _RENDER["items"][index]
+    cache = _STATE["cache"]
+    cache.journal = []
+    # The call ArticlesGenerator.generate_articles makes for each essay.
+    _RENDER["write"](
+        article.save_as,
+        generator.get_template(article.template),
+        generator.context,
+        article=article,
+        category=getattr(article, "category", None),
+        override_output=hasattr(article, "override_save_as"),
+        url=article.url,
+        blog=True,
+    )
+    return cache.journal
+
+
+def start_render_workers(generator, workers, at_least, executor_for):
+    """Render essay pages in forked workers, from the last; the build renders
+    from the first and takes each page from a worker when it gets there.
+
+    The workers are forked from the build once its context is complete: the
+    templates, filters and essays exist only there.  A page the cache holds
+    costs a worker a lookup.  Returns the workers' executor, or None.
+    """
+    items = [
+        *generator.translations, *generator.articles,
+        *generator.hidden_translations, *generator.hidden_articles,
+    ]  # fmt: skip
+    if _STATE["cache"] is None or len(items) < at_least:
+        return None
+    writer = _DiscardingWriter(generator.output_path, settings=generator.settings)
+    _RENDER.update(
+        generator=generator,
+        items=items,
+        write=functools.partial(
+            writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"]
+        ),
+        pending={},
+        done=set(),
+    )
+    executor = executor_for(workers)
+    for index in reversed(range(len(items))):
+        _RENDER["pending"][items[index].save_as] = executor.submit(_render_in_worker, index)
+    return executor
+
+
+def _collect_page(name):
+    """Take a worker's rendering of this page: wait if it is at work on it."""
+    future = _RENDER["pending"].pop(name, None)
+    if future is None or future.cancel():
+        return
+    cache = _STATE["cache"]
+    for key, blob in future.result():
+        cache.put(key, blob)
+        cache.by_workers += 1
+        _RENDER["done"].add(key)
 
 
 # Signals ----------------------------------------------------------------------
@@ -355,7 +436,7 @@ class MemoWriter(Writer):
 def start(settings, cache):
     """A build begins: forget the last build's objects."""
     stop()
-    _STATE.update(cache=cache, settings=settings, stats=[0, 0])
+    _STATE.update(cache=cache, settings=settings, stats=[0, 0, 0])
 
 
 def remember(content):
@@ -371,8 +452,9 @@ def writer_class(pelican):
 
 def stop():
     """The build is done: let its objects go."""
+    _RENDER.update(generator=None, items=[], write=None, pending={}, done=set())
     stats = _STATE["stats"]
     if _STATE["cache"] is not None and any(stats):
-        logger.info("build_cache: %d pages reused, %d rendered", *stats)
+        logger.info("build_cache: %d pages reused, %d rendered (%d by workers)", *stats)
     _STATE.update(touched=None, cache=None, site=None, objects={}, digests={}, refs={})
     _STATE["objects_digests"] = {}
