@@ -12,6 +12,12 @@
   counts as one word and is read at 501 a minute, other words at 213 a minute
   (CJK punctuation, which Hugo counts too, is not counted here).
 
+Both filters run on every essay page, so they find headings with regular
+expressions instead of parsing the essay, and ``heading_anchors`` inserts its
+links into the essay's HTML as written instead of serialising a parsed tree
+again: the rest of the essay is left byte for byte.  A heading that is never
+closed gets no link.
+
 Signals: ``initialized`` (defaults), ``generator_init`` (adds the filters to
 each generator's Jinja environment) and ``article_generator_finalized``
 (counts words of articles, translations and drafts).
@@ -35,7 +41,6 @@ import html
 import math
 import re
 
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 from pelican import signals
 
@@ -57,8 +62,7 @@ FOOTNOTE_MARKS = re.compile(
 
 def count_words(text):
     """Return (words, cjk): CJK characters count one each, other words by spaces."""
-    cjk = len(CJK.findall(text))
-    spaced = CJK.sub(" ", text)
+    spaced, cjk = CJK.subn(" ", text)
     words = sum(1 for token in spaced.split() if WORD.search(token))
     return words + cjk, cjk
 
@@ -84,37 +88,85 @@ def html_text(content):
     return html.unescape(TAG.sub(" ", FOOTNOTE_MARKS.sub(" ", author_text(content))))
 
 
+# Headings and tags: quoted attribute values may hold ">"; comments and the
+# raw text of script and style are skipped, as an HTML parser would.
+ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
+SKIPPED = "|".join(
+    [
+        r"<!--.*?-->",
+        *(rf"<{name}(?=[\s/>]){ATTRIBUTES}>.*?</{name}\s*>" for name in ("script", "style")),
+    ]
+)
+HEADINGS = {
+    levels: re.compile(rf"{SKIPPED}|<h([{levels}])(?=[\s/>])({ATTRIBUTES})>", re.S | re.I)
+    for levels in ("234", "23")
+}
+HEADING_ENDS = {level: re.compile(rf"<!--.*?-->|</h{level}\s*>", re.S | re.I) for level in "234"}
+MARKUP = re.compile(rf"{SKIPPED}|</?[a-zA-Z][^\s/>]*{ATTRIBUTES}>", re.S | re.I)
+
+
+def attribute_value(attributes, wanted):
+    """The decoded value of one attribute of a start tag, or None when it is absent."""
+    value = None
+    for match in ATTRIBUTE.finditer(attributes):
+        if match.group(1).lower() == wanted:
+            # As html.parser does, the last of repeated attributes wins.
+            raw = match.group(2) or match.group(3) or match.group(4) or ""
+            value = html.unescape(raw)
+    return value
+
+
+def plain_text(fragment):
+    """The text of an HTML fragment, entities decoded and spaces collapsed."""
+    return " ".join(html.unescape(MARKUP.sub("", fragment)).split())
+
+
+def headings(content, levels):
+    """(level, id, text, end) of each heading of ``levels`` that has an id.
+
+    ``end`` is where the heading's closing tag starts; a heading that is never
+    closed is left out.
+    """
+    for match in HEADINGS[levels].finditer(content):
+        level = match.group(1)
+        if level is None:  # a comment, script or style
+            continue
+        heading_id = attribute_value(match.group(2), "id")
+        if heading_id is None:
+            continue
+        for close in HEADING_ENDS[level].finditer(content, match.end()):
+            if not close.group().startswith("<!--"):
+                text = plain_text(content[match.end() : close.start()])
+                yield int(level), heading_id, text, close.start()
+                break
+
+
 def heading_anchors(content):
     """Append a named permalink to every h2 to h4 with an id."""
     content = str(content)
     if "<h" not in content:
         return Markup(content)
-    soup = BeautifulSoup(content, "html.parser")
-    for heading in soup.find_all(["h2", "h3", "h4"], id=True):
-        title = " ".join(heading.get_text().split())
-        link = soup.new_tag(
-            "a",
-            attrs={
-                "class": "heading-anchor",
-                "href": f"#{heading['id']}",
-                "aria-label": f"Link to section: {title}",
-                "data-pagefind-ignore": "",
-            },
+    parts, done = [], 0
+    # Sorted by where each link goes: a heading may hold another one.
+    for _, heading_id, text, end in sorted(headings(content, "234"), key=lambda h: h[3]):
+        label = html.escape(f"Link to section: {text}")
+        parts.append(content[done:end])
+        parts.append(
+            f' <a aria-label="{label}" class="heading-anchor" data-pagefind-ignore'
+            f' href="#{html.escape(heading_id)}">#</a>'
         )
-        link.string = "#"
-        heading.append(" ")
-        heading.append(link)
-    return Markup(soup.decode(formatter="html5"))
+        done = end
+    parts.append(content[done:])
+    return Markup("".join(parts))
 
 
 def outline(content):
     """The h2/h3 headings with ids, as a tree for a table of contents."""
-    soup = BeautifulSoup(author_text(content), "html.parser")
     tree = []
-    for heading in soup.find_all(["h2", "h3"], id=True):
-        entry = {"id": heading["id"], "text": " ".join(heading.get_text().split())}
-        entry["children"] = []
-        if heading.name == "h3" and tree:
+    for level, heading_id, text, _ in headings(author_text(content), "23"):
+        entry = {"id": heading_id, "text": text, "children": []}
+        if level == 3 and tree:
             tree[-1]["children"].append(entry)
         else:
             tree.append(entry)

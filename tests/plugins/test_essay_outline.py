@@ -58,3 +58,72 @@ def test_outline_nests_h3_under_the_h2_before_it():
         ("two", []),
     ]
     assert heading_count(tree) == 4
+
+
+def test_permalink_names_the_heading_by_its_text_through_inline_markup_and_entities():
+    html = (
+        '<h2 id="att">AT&amp;T&#8217;s <em>new</em> <span class="caps">API</span>&nbsp;'
+        "<code>a&lt;b</code></h2>"
+        '<h3 id="网联的作用">网联的<strong>作用</strong></h3>'
+    )
+    soup = BeautifulSoup(heading_anchors(html), "html.parser")
+    first, second = soup.select("a.heading-anchor")
+    assert first["aria-label"] == "Link to section: AT&T\u2019s new API a<b"
+    assert first["href"] == "#att"
+    assert second["aria-label"] == "Link to section: 网联的作用"
+    assert second["href"] == "#网联的作用"
+    # The heading keeps its own markup, and the link comes last.
+    assert soup.h2.em.get_text() == "new" and soup.h2.select_one("span.caps").get_text() == "API"
+    assert soup.h2.contents[-1] is first and soup.h3.contents[-1] is second
+
+
+def test_permalink_href_keeps_an_id_with_an_ampersand():
+    soup = BeautifulSoup(heading_anchors('<h4 id="q&amp;a">Q &amp; A</h4>'), "html.parser")
+    assert soup.select_one("h4 a.heading-anchor")["href"] == "#q&a"
+
+
+def test_headings_in_comments_and_attributes_are_not_headings():
+    html = (
+        '<!-- <h2 id="old">Old</h2> -->'
+        "<h2 title=\"a > b\" id='real'>Real <!-- a </h2> in a comment --></h2>"
+        '<p data-note="<h3 id=x>">Text</p>'
+    )
+    soup = BeautifulSoup(heading_anchors(html), "html.parser")
+    assert [a["href"] for a in soup.select("a.heading-anchor")] == ["#real"]
+    assert soup.select_one("a.heading-anchor")["aria-label"] == "Link to section: Real"
+    assert outline(html) == [{"id": "real", "text": "Real", "children": []}]
+
+
+def test_permalinks_leave_the_rest_of_the_essay_as_written():
+    html = (
+        "<p>Banks&#8217; <span class='caps'>API</span>s &amp; more<br/></p>\n"
+        '<h2 id="a" class="x">Alpha</h2>\n<h5 id="five">Five</h5>\n'
+    )
+    with_links = str(heading_anchors(html))
+    link = (
+        ' <a aria-label="Link to section: Alpha" class="heading-anchor"'
+        ' data-pagefind-ignore href="#a">#</a>'
+    )
+    assert with_links == html.replace("Alpha</h2>", f"Alpha{link}</h2>")
+
+
+def test_outline_reads_heading_text_and_leaves_out_the_sites_notes():
+    html = (
+        '<h2 id="one">One &amp; <em>only</em></h2>'
+        '<h3 id="sub">Sub&nbsp;part</h3><h4 id="deep">D</h4>'
+        '<aside class="glossary-notes editorial-note"><h2 id="terms">Terms</h2></aside>'
+        "<h2>No id</h2>"
+    )
+    assert outline(html) == [
+        {
+            "id": "one",
+            "text": "One & only",
+            "children": [{"id": "sub", "text": "Sub part", "children": []}],
+        }
+    ]
+
+
+def test_a_heading_never_closed_gets_no_link():
+    html = '<h2 id="open">Open<p>Text</p><h3 id="closed">Closed</h3>'
+    soup = BeautifulSoup(heading_anchors(html), "html.parser")
+    assert [a["href"] for a in soup.select("a.heading-anchor")] == ["#closed"]
