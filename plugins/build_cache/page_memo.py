@@ -41,8 +41,10 @@ import pickle
 import zlib
 from pathlib import Path
 
+from pelican import signals
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 logger = logging.getLogger(__name__)
@@ -293,43 +295,55 @@ class _MemoTemplate:
         return getattr(self.template, name)
 
     def render(self, localcontext):
-        from .build_cache import key_for, run_captured  # noqa: PLC0415
+        key = page_key(self.context, localcontext, "page", self.name)
+        return memoised(key, "page", self.template.render, localcontext)
 
-        cache = _STATE["cache"]
-        site, shared = site_digest(self.context)
-        own = {
-            key: value
-            for key, value in localcontext.items()
-            if key in PER_PAGE or shared.get(key) != id(value)
-        }
-        missing = sorted(key for key in shared if key not in localcontext)
-        key = key_for("page", site, self.name, _digest((own, missing)))
-        if _still_valid(cache, key):
-            _, (_, used, packed) = cache.get(key)
-            cache.keep(used)  # the filter results its render took, for pages rendered later
-            by_worker = key in _RENDER["done"]
-            _STATE["stats"][1 if by_worker else 0] += 1
-            _STATE["stats"][2] += by_worker
-            return zlib.decompress(packed).decode("utf-8", "surrogatepass")
-        touched = {}
-        _STATE["touched"], cache.recording = touched, set()
-        Content.__getattribute__ = _tracking_getattribute
-        try:
-            blob = run_captured(self.template.render, localcontext)
-        finally:
-            del Content.__getattribute__
-            _STATE["touched"], used, cache.recording = None, cache.recording, None
-        output, records = pickle.loads(blob)
-        reads = sorted(
-            (type(item).__qualname__, object.__getattribute__(item, "source_path"),
-             content_digest(item))
-            for item in touched.values()
-        )  # fmt: skip
-        packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-        entry = ((reads, sorted(used), packed), records)
-        cache.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-        _STATE["stats"][1] += 1
-        return output
+
+def page_key(context, localcontext, kind, *parts):
+    """The key of a page (or feed) rendered from localcontext, a copy of context."""
+    from .build_cache import key_for  # noqa: PLC0415
+
+    site, shared = site_digest(context)
+    own = {
+        key: value
+        for key, value in localcontext.items()
+        if key in PER_PAGE or shared.get(key) != id(value)
+    }
+    missing = sorted(key for key in shared if key not in localcontext)
+    return key_for(kind, site, *parts, _digest((own, missing)))
+
+
+def memoised(key, kind, function, *args):
+    """function(*args) -> str, from the cache when what it read is unchanged."""
+    from .build_cache import run_captured  # noqa: PLC0415
+
+    cache = _STATE["cache"]
+    if _still_valid(cache, key):
+        _, (_, used, packed) = cache.get(key)
+        cache.keep(used)  # the filter results its render took, for pages rendered later
+        by_worker = key in _RENDER["done"]
+        _STATE["stats"][1 if by_worker else 0] += 1
+        _STATE["stats"][2] += by_worker
+        return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+    touched = {}
+    _STATE["touched"], cache.recording = touched, set()
+    Content.__getattribute__ = _tracking_getattribute
+    try:
+        blob = run_captured(function, *args)
+    finally:
+        del Content.__getattribute__
+        _STATE["touched"], used, cache.recording = None, cache.recording, None
+    output, records = pickle.loads(blob)
+    reads = sorted(
+        (type(item).__qualname__, object.__getattribute__(item, "source_path"),
+         content_digest(item))
+        for item in touched.values()
+    )  # fmt: skip
+    packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
+    entry = ((reads, sorted(used), packed), records)
+    cache.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+    _STATE["stats"][1] += 1
+    return output
 
 
 def _still_valid(cache, key):
@@ -346,13 +360,46 @@ def _still_valid(cache, key):
 
 
 class MemoWriter(Writer):
-    """Pelican's writer, rendering pages through the build cache."""
+    """Pelican's writer, rendering pages and feeds through the build cache."""
 
     def write_file(self, name, template, context, *args, **kwargs):
         if _STATE["cache"] is not None and template is not None:
             _collect_page(name)
             template = _MemoTemplate(template, context)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def write_feed(  # noqa: PLR0917 (Writer.write_feed's own signature)
+        self, elements, context, path=None, url=None, feed_type="atom",
+        override_output=False, feed_title=None,
+    ):  # fmt: skip
+        """A feed file as Writer.write_feed writes it, from the cache when it can be.
+
+        Only when nothing listens for the feed objects (``feed_generated``,
+        ``feed_written``), which a feed from the cache does not make.
+        """
+        args = (elements, context, path, url, feed_type, override_output, feed_title)
+        if (
+            _STATE["cache"] is None
+            or not path
+            or bool(signals.feed_generated.receivers)
+            or bool(signals.feed_written.receivers)
+        ):
+            return super().write_feed(*args)
+        included = list(elements[: self.settings["FEED_MAX_ITEMS"]])
+        details = (path, url, feed_type, override_output, feed_title, included)
+        key = page_key(context, {**context, "feed": details}, "feed")
+        complete_path = sanitised_join(self.output_path, path)
+
+        def write():
+            super(MemoWriter, self).write_feed(*args)
+            return Path(complete_path).read_text(encoding="utf-8")
+
+        text = memoised(key, "feed", write)
+        if not os.path.exists(complete_path) or Path(complete_path).read_text("utf-8") != text:
+            os.makedirs(os.path.dirname(complete_path), exist_ok=True)
+            with self._open_w(complete_path, "utf-8", override_output) as handle:
+                handle.write(text)
+        return None
 
 
 class _DiscardingWriter(MemoWriter):
