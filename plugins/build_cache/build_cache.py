@@ -7,23 +7,27 @@ Two things, both keyed by content so that they are always safe:
   input comes back: reading an essay (Markdown conversion and its metadata,
   keyed by the file's bytes and path), typogrify (keyed by the text and its
   options), linking glossary terms (keyed by the essay's HTML and the
-  glossary) and the Jinja filters that rewrite essay HTML at render time
-  (``sidenotes``, ``heading_anchors``, ``outline``: keyed by their input).
+  glossary), the Jinja filters that rewrite essay HTML at render time
+  (``sidenotes``, ``heading_anchors``, ``outline``: keyed by their input), and
+  every rendered page and feed (``page_memo``: kept with the essays its
+  render read, and reused only while they are unchanged, so an edit to one
+  essay renders again only the pages that show it).
   The fingerprint covers every setting (but where the output goes and how
   many workers there are), the source of every project plugin, the versions
   of the libraries that shape output and Python's, so a change to any of
-  them starts an empty cache; no cached step reads the theme.  Messages a
-  step logged are logged again when its result is reused, so a warm build
-  fails where a cold one does.  A build keeps only the entries it used.
+  them starts an empty cache; pages are also keyed by every file of the
+  theme.  Messages a step logged are logged again when its result is reused,
+  so a warm build fails where a cold one does.  A build keeps only the
+  entries it used.
 - **Work in parallel.** What the cache lacks is computed by worker processes
-  (one fewer than the CPUs) beside the build: the essays are read (Markdown
-  and typogrify) and their glossary terms linked by workers forked from the
-  build (the reader classes and the glossary exist only there), and the
-  filter chains that essay pages apply to ``article.content``
-  (``BUILD_CACHE_PRECOMPUTE``) by workers started from a fork server.
-  Workers take the essays from the last, the build from the first, and the
-  build takes each result from the cache when it gets there: whichever
-  reaches an essay first does its work.
+  (one fewer than the CPUs) beside the build, forked from it (the reader
+  classes, the glossary, the templates and the essays exist only there): the
+  essays are read (Markdown and typogrify) and their glossary terms linked,
+  and then the essay pages rendered.  Workers take the essays from the last,
+  the build from the first, and the build takes each result from the cache
+  when it gets there: whichever reaches an essay first does its work.  With
+  ``BUILD_CACHE_RENDER`` off, workers started from a fork server compute the
+  filter chains of ``BUILD_CACHE_PRECOMPUTE`` instead.
 
 Output is byte-identical with or without the cache and the workers: every
 reused value is what the step returns for that input (the test suite builds
@@ -33,8 +37,10 @@ Signals: ``initialized`` (defaults, fingerprint, loads the cache, wraps
 typogrify and the editorial plugin's glossary linker), ``readers_init`` (wraps
 the reader classes: this plugin comes last in PLUGINS, so it wraps the
 others' wrappers; the first read starts the reading workers),
-``generator_init`` (wraps the filters), ``all_generators_finalized`` (starts
-the filter workers), ``finalized`` (stops them, saves the cache).
+``generator_init`` (wraps the filters), ``content_object_init`` (notes every
+essay and page for ``page_memo``), ``all_generators_finalized`` (starts the
+render or filter workers), ``get_writer`` (the writer that renders through
+the cache), ``finalized`` (stops the workers, saves the cache).
 
 Settings (defaults in ``DEFAULTS``):
   BUILD_CACHE_ENABLED       keep and reuse results across builds (True)
@@ -42,7 +48,8 @@ Settings (defaults in ``DEFAULTS``):
   BUILD_CACHE_KEEP          cache files of other fingerprints to keep (3)
   BUILD_CACHE_FILTERS       Jinja filters to cache (one argument, pure)
   BUILD_CACHE_PRECOMPUTE    filter chains the theme applies to essay content,
-                            computed by the workers
+                            computed by the workers when render workers are off
+  BUILD_CACHE_RENDER        render essay pages in the workers (True)
   BUILD_CACHE_WORKERS       worker processes; None: one fewer than the CPUs;
                             0: none
   BUILD_CACHE_PARALLEL_MIN  fewer essays to do than this (32): no workers
@@ -52,7 +59,8 @@ Attributes added: none.
 Why not Pelican's own cache: ``CACHE_CONTENT`` keeps reader results per file
 but checks only the file (not settings or plugins), still runs typogrify on
 every build, and keeps none of the plugins' work; Pelican has no parallel
-build.
+build, and its only partial writing (``WRITE_SELECTED``) needs the author to
+name the outputs an edit changes.
 """
 
 import hashlib

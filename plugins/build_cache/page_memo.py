@@ -2,13 +2,13 @@
 
 Part of ``build_cache``: rendering the templates is the largest cost of a
 warm build, and after one essay changed almost every page renders to the
-same bytes as before.  Each page the writer renders is kept in the build
-cache under a key made of
+same bytes as before.  Each page (and Atom or RSS feed) the writer renders
+is kept in the build cache under a key made of
 
 - the site digest: every setting, plugin and library (the cache's
-  fingerprint), every file of the theme and every data file of the content
-  folder, and the shared template context, in which each essay or page
-  stands by its source path, URL and output path;
+  fingerprint), every file of the theme and plugin folders and every data
+  file of the content folder, and the shared template context, in which each
+  essay or page stands by its source path, URL and output path;
 - the template's name, the output file, its site URL and the page's own
   variables (the essay, the listing page and its essays, by source path);
 
@@ -18,15 +18,20 @@ each with a digest of all its state: text, metadata and what plugins added.
 A page is reused only when its key is found and every essay it read is still
 there with the same digest; otherwise it is rendered again.  Reads are seen
 by a hook on ``pelican.contents.Content.__getattribute__`` that is in place
-only while pages are written and records only while a page renders, so a
-template or filter cannot read an essay without the page depending on it.
+only while a page renders, so a template or filter cannot read an essay
+without the page depending on it.
 
 Editing an essay's text thus renders again its own page and the few pages
-that show it (listings, neighbours, related essays), not the whole site.
+that show it (listings, neighbours, related essays, feeds), not the whole
+site.  On a cold build, a worker forked from the build renders essay pages
+from the last into the cache while the build renders from the first
+(``start_render_workers``).
 
 Output is byte-identical to a plain render: a reused page is the string the
 template returned for the same inputs, and messages logged while it was
-rendered are logged again.
+rendered are logged again.  The state of the build is taken to be settled
+while pages are written (as Pelican's own writer assumes): shared objects
+are digested once a build.
 """
 
 import contextlib
@@ -232,7 +237,7 @@ def _files_digest(folder, skip):
     """Digest of every file under folder but the given ones (data, images)."""
     digest = hashlib.sha256()
     for base, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(name for name in dirs if name != "__pycache__")
         for name in sorted(files):
             path = os.path.join(base, name)
             if path in skip:
@@ -247,10 +252,12 @@ def _site_digest(context):
     sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
     digest = hashlib.sha256()
     digest.update(_STATE["cache"].fingerprint.encode())
-    for folder in [settings.get("THEME"), settings.get("THEME_TEMPLATES_OVERRIDES") or []]:
-        for one in [folder] if isinstance(folder, str) else folder:
-            if one and os.path.isdir(one):
-                digest.update(_files_digest(one, set()).encode())
+    # Templates, and whatever else a theme or plugin folder holds beside code.
+    folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
+               *settings.get("PLUGIN_PATHS", [])]  # fmt: skip
+    for folder in folders:
+        if folder and os.path.isdir(folder):
+            digest.update(_files_digest(folder, set()).encode())
     digest.update(_files_digest(settings["PATH"], sources).encode())
     from .build_cache import NOT_FINGERPRINTED  # noqa: PLC0415
 
