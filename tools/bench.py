@@ -8,7 +8,11 @@ measures in one run, each several times, reporting the median:
      caches: the social card cache and the content cache start empty);
   b. a warm rebuild of the same site after one essay changed;
   c. the same corpus built by stock Pelican 4.12: its default theme, the same
-     Markdown extensions, typogrify on, no plugins.
+     Markdown extensions, typogrify on, no plugins;
+
+and, for the author's loop, b'. the rebuild `make serve` runs after one
+essay changed (``tools.build`` with pelicanconf.py, its cache warmed by a
+first, unmeasured build).
 
 Every build runs in a child process; wall time is measured around it.  Peak
 memory is given three ways: the maximum resident set size of the build or of
@@ -178,6 +182,16 @@ SITE_SETTINGS = """\
 import sys
 sys.path.insert(0, {root!r})
 from publishconf import *
+PATH = {content!r}
+STATIC_PATHS = ["data"]
+CACHE_PATH = {cache!r}
+"""
+
+# The preview's settings (`make serve`), on the same corpus.
+PREVIEW_SETTINGS = """\
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
 PATH = {content!r}
 STATIC_PATHS = ["data"]
 CACHE_PATH = {cache!r}
@@ -366,6 +380,10 @@ def bench(work: Path, args):
     content = generate_corpus(work, args.essays)
     site_cache, stock_cache = work / "cache", work / "stock-cache"
     site_conf, stock_conf = work / "site_settings.py", work / "stock_settings.py"
+    preview_conf = work / "preview_settings.py"
+    preview_conf.write_text(
+        PREVIEW_SETTINGS.format(root=str(ROOT), content=str(content), cache=str(work / "dev-cache"))
+    )
     site_conf.write_text(
         SITE_SETTINGS.format(root=str(ROOT), content=str(content), cache=str(site_cache))
     )
@@ -379,7 +397,12 @@ def bench(work: Path, args):
     print(f"corpus: {args.essays} essays in {content}; {args.repeat} run(s) of each build")
     print(f"machine: {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}")
 
-    cold, warm, stock = [], [], []
+    preview_out = work / "preview"
+    preview = [sys.executable, "-m", "tools.build", "-s", str(preview_conf), "-o", str(preview_out)]
+    preview_env = {**env, "SITEURL": ""}
+    run_measured(preview, ROOT, preview_env)  # warms the preview's cache
+
+    cold, warm, stock, loop = [], [], [], []
     for number in range(args.repeat):
         # Runs alternate, so background load falls on all three alike.
         shutil.rmtree(site_cache, ignore_errors=True)
@@ -388,19 +411,23 @@ def bench(work: Path, args):
         changed.write_text(original + f"\nEdited for warm run {number}.\n", encoding="utf-8")
         warm.append(run_measured(pelican_command(content, site_conf, site_out), work, env))
         stock.append(run_measured(pelican_command(content, stock_conf, stock_out), work, env))
+        changed.write_text(original + f"\nEdited for preview run {number}.\n", encoding="utf-8")
+        loop.append(run_measured(preview, ROOT, preview_env))
         print(
             f"  run {number + 1}: a {cold[-1].seconds:6.1f} s   b {warm[-1].seconds:6.1f} s"
-            f"   c {stock[-1].seconds:6.1f} s",
+            f"   c {stock[-1].seconds:6.1f} s   b' {loop[-1].seconds:6.1f} s",
             flush=True,
         )
 
     a, b, c = median_run(cold), median_run(warm), median_run(stock)
+    b_loop = median_run(loop)
     print()
     print("build (median)                          wall     max RSS  peak PSS: tree, build process")
     for label, run in (
         ("a. cold production build, our site", a),
         ("b. warm rebuild, one essay changed", b),
         ("c. stock Pelican 4.12, same corpus", c),
+        ("b'. preview rebuild (make serve)", b_loop),
     ):
         print(
             f"{label:38} {run.seconds:6.1f} s {fmt_mb(run.maxrss_kb)} {fmt_mb(run.peak_pss_kb)}"
@@ -411,6 +438,7 @@ def bench(work: Path, args):
     for name, value in ratios.items():
         target = TARGETS[name]
         print(f"{name:8} {value:5.2f}   target <= {target:.2f}   {verdict(value, target)}")
+    print(f"b'/c     {b_loop.seconds / c.seconds:5.2f}   (the author's loop; no target)")
     memory = a.peak_pss_kb / c.peak_pss_kb
     print(f"memory a/c {memory:5.2f} (peak PSS of the process tree)   target <= 1.00   "
           f"{verdict(memory, 1.0)}")  # fmt: skip

@@ -18,6 +18,6 @@ def test_bench_runs_on_a_tiny_corpus_and_reports_every_figure():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    for label in ("a. cold", "b. warm", "c. stock", "a/c", "b/c", "memory a/c"):
+    for label in ("a. cold", "b. warm", "c. stock", "b'. preview", "a/c", "b/c", "memory a/c"):
         assert label in out, out
     assert re.search(r"seed essay first view: \d+ requests, .* KB brotli, 0 scripts", out), out
