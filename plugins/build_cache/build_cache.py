@@ -708,6 +708,8 @@ def start_workers(generators):
     _stop_workers()  # the reading workers are done
     workers = worker_count(settings)
     articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
+    if articles_generator is not None:
+        page_memo.use_context(articles_generator.context)
     if not workers or articles_generator is None:
         return
     forking = "fork" in multiprocessing.get_all_start_methods()
@@ -718,6 +720,11 @@ def start_workers(generators):
         if executor:
             _CURRENT["executors"].append(executor)
             return
+    _start_filter_workers(articles_generator, settings, cache, workers)
+
+
+def _start_filter_workers(articles_generator, settings, cache, workers):
+    """Compute the filter chains of the essays' pages in fork-server workers."""
     env = articles_generator.env
     chains = []
     for chain in settings["BUILD_CACHE_PRECOMPUTE"]:

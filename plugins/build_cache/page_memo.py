@@ -275,13 +275,15 @@ def _site_digest(context):
 def site_digest(context):
     """(digest, {key: id(value)}) of the shared context, made at the first page.
 
-    Later pages may get a copy of the context with entries added or swapped
-    (the period archives do): those entries count as the page's own.
+    The shared context is the generators' own (``use_context``), whichever
+    page comes first: pages may get a copy of it with entries added or
+    swapped (the period archives do), and those entries count as the page's
+    own.  Render workers must agree with the build on it.
     """
     if _STATE["site"] is None:
         touched, _STATE["touched"] = _STATE["touched"], None
         try:
-            _STATE["site"] = _site_digest(context)
+            _STATE["site"] = _site_digest(_STATE.get("context") or context)
         finally:
             _STATE["touched"] = touched
     return _STATE["site"]
@@ -420,7 +422,24 @@ class _DiscardingWriter(MemoWriter):
 # Render workers ---------------------------------------------------------------
 
 # What a forked render worker inherits: the essays and how to write one.
-_RENDER = {"generator": None, "items": [], "write": None, "pending": {}, "done": set()}
+_RENDER = {
+    "generator": None, "items": [], "write": None, "pending": {}, "listings": [], "done": set(),
+}  # fmt: skip
+
+
+# The listings ArticlesGenerator.generate_pages writes after the essays.
+LISTINGS = [
+    "generate_period_archives", "generate_direct_templates", "generate_tags",
+    "generate_categories", "generate_authors", "generate_drafts",
+]  # fmt: skip
+
+
+def _listings_in_worker(method):
+    """In a forked worker: the cache entries made by one kind of listing page."""
+    cache = _STATE["cache"]
+    cache.journal = []
+    getattr(_RENDER["generator"], method)(_RENDER["write"])
+    return cache.journal
 
 
 def _render_in_worker(index):
@@ -442,9 +461,15 @@ def _render_in_worker(index):
     return cache.journal
 
 
+def use_context(context):
+    """all_generators_finalized: the generators' shared context, complete."""
+    _STATE["context"] = context
+
+
 def start_render_workers(generator, workers, at_least, executor_for):
-    """Render essay pages in forked workers, from the last; the build renders
-    from the first and takes each page from a worker when it gets there.
+    """Render the listings, then the essay pages from the last, in forked
+    workers; the build renders from the first and takes each page from a
+    worker when it gets there.
 
     The workers are forked from the build once its context is complete: the
     templates, filters and essays exist only there.  A page the cache holds
@@ -467,15 +492,34 @@ def start_render_workers(generator, workers, at_least, executor_for):
         done=set(),
     )
     executor = executor_for(workers)
+    # The listings first: the build reaches them last, after its half of the
+    # essays, and takes them all at once.
+    _RENDER["listings"] = [
+        executor.submit(_listings_in_worker, method)
+        for method in LISTINGS
+        if hasattr(generator, method)
+    ]
     for index in reversed(range(len(items))):
         _RENDER["pending"][items[index].save_as] = executor.submit(_render_in_worker, index)
     return executor
 
 
 def _collect_page(name):
-    """Take a worker's rendering of this page: wait if it is at work on it."""
+    """Take a worker's rendering of this page: wait if it is at work on it.
+
+    A page that is not an essay's takes the listings the workers rendered.
+    """
     future = _RENDER["pending"].pop(name, None)
-    if future is None or future.cancel():
+    if future is not None:
+        _take(future)
+    else:
+        listings, _RENDER["listings"] = _RENDER["listings"], []
+        for one in listings:
+            _take(one)
+
+
+def _take(future):
+    if future.cancel():
         return
     cache = _STATE["cache"]
     for key, blob in future.result():
@@ -506,9 +550,10 @@ def writer_class(pelican):
 
 def stop():
     """The build is done: let its objects go."""
-    _RENDER.update(generator=None, items=[], write=None, pending={}, done=set())
+    _RENDER.update(generator=None, items=[], write=None, pending={}, listings=[], done=set())
     stats = _STATE["stats"]
     if _STATE["cache"] is not None and any(stats):
         logger.info("build_cache: %d pages reused, %d rendered (%d by workers)", *stats)
-    _STATE.update(touched=None, cache=None, site=None, objects={}, digests={}, refs={})
+    _STATE.update(touched=None, cache=None, site=None, context=None, objects={}, digests={})
+    _STATE["refs"] = {}
     _STATE["objects_digests"] = {}

@@ -87,6 +87,15 @@ def page_counts(build):
     return int(found.group(1)), int(found.group(2))
 
 
+def test_the_build_takes_pages_its_render_worker_rendered(speed_builds):
+    """The worker and the build agree on every page's key, listings included."""
+    found = re.search(r"pages reused, (\d+) rendered \((\d+) by workers\)",
+                      speed_builds["cold"].log)  # fmt: skip
+    assert found, speed_builds["cold"].log[-2000:]
+    rendered, by_workers = int(found.group(1)), int(found.group(2))
+    assert 0 < by_workers < rendered
+
+
 def test_a_rebuild_after_edits_writes_the_same_bytes_as_a_plain_build_of_the_edited_site(
     edit_builds,
 ):
