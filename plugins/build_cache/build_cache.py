@@ -128,13 +128,14 @@ NOT_FINGERPRINTED = {
 }  # fmt: skip
 
 
+def shapes_output(key):
+    """Whether a setting (or context entry) is part of what a build makes."""
+    return key not in NOT_FINGERPRINTED and not key.startswith("BUILD_CACHE_")
+
+
 def fingerprint(settings):
     digest = hashlib.sha256()
-    relevant = {
-        key: value
-        for key, value in settings.items()
-        if key not in NOT_FINGERPRINTED and not key.startswith("BUILD_CACHE_")
-    }
+    relevant = {key: value for key, value in settings.items() if shapes_output(key)}
     digest.update(json.dumps(_stable(relevant), sort_keys=True).encode())
     digest.update(sys.version.encode())
     for name in LIBRARIES:
@@ -291,19 +292,19 @@ def initialized(pelican):
     _CURRENT["preread"] = False
     if not settings["BUILD_CACHE_ENABLED"]:
         _CURRENT["cache"] = None
-        page_memo.start(settings, None)
+        page_memo.reset()
         return
     folder = settings["BUILD_CACHE_PATH"] or os.path.join(settings["CACHE_PATH"], "build_cache")
     stamp = fingerprint(settings)
     _CURRENT["cache"] = BuildCache(Path(folder) / f"{stamp}.pickle", stamp)
-    page_memo.start(settings, _CURRENT["cache"])
+    page_memo.reset()
     _wrap_typogrify()
     _wrap_glossary()
 
 
 def finalized(pelican):
     _stop_workers()
-    page_memo.stop()
+    page_memo.reset()
     cache = current()
     if cache is None:
         return
@@ -321,7 +322,6 @@ def finalized(pelican):
     following.path, following.entries = cache.path, cache.used
     _CURRENT["cache"] = following
     _CURRENT["preread"] = False
-    page_memo.start(pelican.settings, following)
 
 
 # Readers ---------------------------------------------------------------------
@@ -668,13 +668,21 @@ def _precompute(chains, text):
 
 def _collect(text_key):
     """Take a worker's results for this text: wait if it is at work on it."""
-    future = _CURRENT["pending"].pop(text_key, None)
+    take(_CURRENT["pending"].pop(text_key, None))
+
+
+def take(future):
+    """Put a worker's results in the cache, waiting if it is at work on them
+    (a task not yet started is cancelled: the build does it); their keys."""
     if future is None or future.cancel():
-        return
+        return []
     cache = current()
+    keys = []
     for key, blob in future.result():
         cache.put(key, blob)
         cache.by_workers += 1
+        keys.append(key)
+    return keys
 
 
 def _init_worker(level):

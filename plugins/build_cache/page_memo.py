@@ -64,7 +64,6 @@ LONG = 16
 
 _STATE = {
     "touched": None,  # {id: content} read by the page being rendered
-    "cache": None,
     "site": None,  # (digest, {key: id(value)}) of the shared context
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
@@ -72,6 +71,13 @@ _STATE = {
     "objects_digests": {},  # id(object) -> (object, digest of its state)
     "stats": [0, 0, 0],  # pages reused, rendered, of which by workers
 }
+
+
+def _cache():
+    """The build cache of the build running in this process (None: none)."""
+    from .build_cache import current  # noqa: PLC0415 (build_cache imports this module)
+
+    return current()
 
 
 def _tracking_getattribute(self, name):
@@ -248,10 +254,12 @@ def _files_digest(folder, skip):
 
 
 def _site_digest(context):
-    settings = _STATE["settings"]
+    from .build_cache import _CURRENT, shapes_output  # noqa: PLC0415
+
+    settings = _CURRENT["settings"]
     sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
     digest = hashlib.sha256()
-    digest.update(_STATE["cache"].fingerprint.encode())
+    digest.update(_cache().fingerprint.encode())
     # Templates, and whatever else a theme or plugin folder holds beside code.
     folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
                *settings.get("PLUGIN_PATHS", [])]  # fmt: skip
@@ -259,16 +267,9 @@ def _site_digest(context):
         if folder and os.path.isdir(folder):
             digest.update(_files_digest(folder, set()).encode())
     digest.update(_files_digest(settings["PATH"], sources).encode())
-    from .build_cache import NOT_FINGERPRINTED  # noqa: PLC0415
-
     shared = {key: value for key, value in context.items() if key not in PER_PAGE}
     # Where the build goes is not what it makes, as for the cache's fingerprint.
-    _feed(
-        digest.update,
-        {key: value for key, value in shared.items()
-         if key not in NOT_FINGERPRINTED and not key.startswith("BUILD_CACHE_")},
-        set(),
-    )  # fmt: skip
+    _feed(digest.update, {k: v for k, v in shared.items() if shapes_output(k)}, set())
     return digest.hexdigest(), {key: id(value) for key, value in shared.items()}
 
 
@@ -305,7 +306,7 @@ class _MemoTemplate:
 
     def render(self, localcontext):
         key = page_key(self.context, localcontext, "page", self.name)
-        return memoised(key, "page", self.template.render, localcontext)
+        return memoised(key, self.template.render, localcontext)
 
 
 def page_key(context, localcontext, kind, *parts):
@@ -322,11 +323,11 @@ def page_key(context, localcontext, kind, *parts):
     return key_for(kind, site, *parts, _digest((own, missing)))
 
 
-def memoised(key, kind, function, *args):
+def memoised(key, function, *args):
     """function(*args) -> str, from the cache when what it read is unchanged."""
     from .build_cache import run_captured  # noqa: PLC0415
 
-    cache = _STATE["cache"]
+    cache = _cache()
     if _still_valid(cache, key):
         _, (_, used, packed) = cache.get(key)
         cache.keep(used)  # the filter results its render took, for pages rendered later
@@ -372,7 +373,7 @@ class MemoWriter(Writer):
     """Pelican's writer, rendering pages and feeds through the build cache."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if _STATE["cache"] is not None and template is not None:
+        if _cache() is not None and template is not None:
             _collect_page(name)
             template = _MemoTemplate(template, context)
         return super().write_file(name, template, context, *args, **kwargs)
@@ -388,7 +389,7 @@ class MemoWriter(Writer):
         """
         args = (elements, context, path, url, feed_type, override_output, feed_title)
         if (
-            _STATE["cache"] is None
+            _cache() is None
             or not path
             or bool(signals.feed_generated.receivers)
             or bool(signals.feed_written.receivers)
@@ -399,12 +400,15 @@ class MemoWriter(Writer):
         key = page_key(context, {**context, "feed": details}, "feed")
         complete_path = sanitised_join(self.output_path, path)
 
+        written = []
+
         def write():
             super(MemoWriter, self).write_feed(*args)
+            written.append(complete_path)
             return Path(complete_path).read_text(encoding="utf-8")
 
-        text = memoised(key, "feed", write)
-        if not os.path.exists(complete_path) or Path(complete_path).read_text("utf-8") != text:
+        text = memoised(key, write)
+        if not written:  # from the cache
             os.makedirs(os.path.dirname(complete_path), exist_ok=True)
             with self._open_w(complete_path, "utf-8", override_output) as handle:
                 handle.write(text)
@@ -436,7 +440,7 @@ LISTINGS = [
 
 def _listings_in_worker(method):
     """In a forked worker: the cache entries made by one kind of listing page."""
-    cache = _STATE["cache"]
+    cache = _cache()
     cache.journal = []
     getattr(_RENDER["generator"], method)(_RENDER["write"])
     return cache.journal
@@ -445,7 +449,7 @@ def _listings_in_worker(method):
 def _render_in_worker(index):
     """In a forked worker: the cache entries made by rendering one essay's page."""
     generator, article = _RENDER["generator"], _RENDER["items"][index]
-    cache = _STATE["cache"]
+    cache = _cache()
     cache.journal = []
     # The call ArticlesGenerator.generate_articles makes for each essay.
     _RENDER["write"](
@@ -479,7 +483,7 @@ def start_render_workers(generator, workers, at_least, executor_for):
         *generator.translations, *generator.articles,
         *generator.hidden_translations, *generator.hidden_articles,
     ]  # fmt: skip
-    if _STATE["cache"] is None or len(items) < at_least:
+    if len(items) < at_least:
         return None
     writer = _DiscardingWriter(generator.output_path, settings=generator.settings)
     _RENDER.update(
@@ -519,41 +523,31 @@ def _collect_page(name):
 
 
 def _take(future):
-    if future.cancel():
-        return
-    cache = _STATE["cache"]
-    for key, blob in future.result():
-        cache.put(key, blob)
-        cache.by_workers += 1
-        _RENDER["done"].add(key)
+    from .build_cache import take  # noqa: PLC0415
+
+    _RENDER["done"].update(take(future))
 
 
 # Signals ----------------------------------------------------------------------
 
 
-def start(settings, cache):
-    """A build begins: forget the last build's objects."""
-    stop()
-    _STATE.update(cache=cache, settings=settings, stats=[0, 0, 0])
-
-
 def remember(content):
     """content_object_init: every essay, page and static file of this build."""
-    if _STATE["cache"] is not None and getattr(content, "source_path", None):
+    if _cache() is not None and getattr(content, "source_path", None):
         _STATE["objects"][(type(content).__qualname__, content.source_path)] = content
 
 
 def writer_class(pelican):
     """get_writer: pages go through the memo while the build writes."""
-    return None if _STATE["cache"] is None else MemoWriter
+    return None if _cache() is None else MemoWriter
 
 
-def stop():
-    """The build is done: let its objects go."""
+def reset():
+    """A build begins or ends: log its page counts, let its objects go."""
     _RENDER.update(generator=None, items=[], write=None, pending={}, listings=[], done=set())
     stats = _STATE["stats"]
-    if _STATE["cache"] is not None and any(stats):
+    if any(stats):
         logger.info("build_cache: %d pages reused, %d rendered (%d by workers)", *stats)
-    _STATE.update(touched=None, cache=None, site=None, context=None, objects={}, digests={})
+    _STATE.update(touched=None, site=None, context=None, objects={}, digests={}, stats=[0, 0, 0])
     _STATE["refs"] = {}
     _STATE["objects_digests"] = {}
