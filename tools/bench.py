@@ -178,20 +178,12 @@ def generate_corpus(dest: Path, count: int, seed: int = 1) -> Path:
 
 # Settings -------------------------------------------------------------------
 
+# The site's own settings on the corpus: publishconf for a and b, pelicanconf
+# (what `make serve` builds with) for b'.
 SITE_SETTINGS = """\
 import sys
 sys.path.insert(0, {root!r})
-from publishconf import *
-PATH = {content!r}
-STATIC_PATHS = ["data"]
-CACHE_PATH = {cache!r}
-"""
-
-# The preview's settings (`make serve`), on the same corpus.
-PREVIEW_SETTINGS = """\
-import sys
-sys.path.insert(0, {root!r})
-from pelicanconf import *
+from {conf} import *
 PATH = {content!r}
 STATIC_PATHS = ["data"]
 CACHE_PATH = {cache!r}
@@ -381,12 +373,11 @@ def bench(work: Path, args):
     site_cache, stock_cache = work / "cache", work / "stock-cache"
     site_conf, stock_conf = work / "site_settings.py", work / "stock_settings.py"
     preview_conf = work / "preview_settings.py"
-    preview_conf.write_text(
-        PREVIEW_SETTINGS.format(root=str(ROOT), content=str(content), cache=str(work / "dev-cache"))
-    )
-    site_conf.write_text(
-        SITE_SETTINGS.format(root=str(ROOT), content=str(content), cache=str(site_cache))
-    )
+    for path, conf, cache in ((site_conf, "publishconf", site_cache),
+                              (preview_conf, "pelicanconf", work / "dev-cache")):  # fmt: skip
+        path.write_text(
+            SITE_SETTINGS.format(root=str(ROOT), conf=conf, content=str(content), cache=str(cache))
+        )
     stock_conf.write_text(
         STOCK_SETTINGS.format(root=str(ROOT), content=str(content), cache=str(stock_cache))
     )
