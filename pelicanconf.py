@@ -44,26 +44,26 @@ DEFAULT_CATEGORY = "misc"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
-PLUGIN_PATHS = [str(_HERE / "plugins")]
-# One plugin a line: the order is the order their signal handlers run in.
+# The project's plugins are imported as plugins.<name> by the build, the tools
+# and the tests alike. Their order here does not matter: each step says when it
+# runs (plugins/core/pipeline.py), so any order builds the same site.
+PLUGIN_PATHS = [str(_HERE)]
 PLUGINS = [
-    "safe_metadata",
-    "stylesheet",
-    "language_urls",
-    "share_meta",
-    "social_image",
-    "json_feed",
-    "editorial",
-    "site_search",
-    "sidenotes",
-    "essay_outline",
-    "essay_series",
-    "cjk_typography",
-    "related_essays",
+    "plugins.core",
+    "plugins.stylesheet",
+    "plugins.language_urls",
+    "plugins.share_meta",
+    "plugins.social_image",
+    "plugins.json_feed",
+    "plugins.editorial",
+    "plugins.site_search",
+    "plugins.sidenotes",
+    "plugins.essay_outline",
+    "plugins.essay_series",
+    "plugins.related_essays",
     "neighbors",
-    "content_guard",
-    "host_headers",
-    "build_cache",
+    "plugins.content_guard",
+    "plugins.host_headers",
 ]
 
 # Every metadata key an essay or page may use. Plugins that read a key add it
@@ -105,7 +105,11 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-TYPOGRIFY = True
+# Typography (typogrify: curly quotes, dashes, no lone last word) is applied by
+# the site's reader, which leaves Chinese text as typed and caches the result
+# (plugins/core/reading.py); Pelican's own TYPOGRIFY would apply it again.
+TYPOGRIFY = False
+TYPOGRAPHY = True
 # typogrify already skips pre, code, kbd, script and math; keep formulas in
 # sample blocks literal too.
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "var"]
@@ -264,9 +268,10 @@ DRAFT_PAGE_LANG_URL = "drafts/pages/{slug}/{lang}/"
 DRAFT_PAGE_LANG_SAVE_AS = "drafts/pages/{slug}/{lang}/index.html"
 
 # Build speed ------------------------------------------------------------------
-# build_cache comes last in PLUGINS: it keeps the results of the other plugins'
-# expensive steps in cache/build_cache/ and computes essay-page filters in
-# worker processes; output is the same bytes with or without it.
+# The core's memo keeps the results of expensive steps (reading, glossary
+# links, pages, cards, compressed copies) in cache/memo/, one file each, and
+# worker processes compute what it lacks; output is the same bytes without it
+# (MEMO_ENABLED = False, WORKERS = 0).
 # Pagefind reads only the essays' pages, the only ones with data-pagefind-body
 # (ARTICLE_SAVE_AS and ARTICLE_LANG_SAVE_AS): the same index, a third sooner.
 SITE_SEARCH_GLOB = "essays/**/*.html"

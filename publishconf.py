@@ -33,6 +33,5 @@ DRAFTS_SAVE_AS = ""
 # Lean assets ---------------------------------------------------------------
 # asset_pipeline fingerprints scripts and minifies HTML after every other
 # plugin has written its files; compressed_copies then writes .gz and .br
-# next to every text file. Both run on pelican-granular-signals' ordered
-# signals, after all `finalized` receivers (see plugins/asset_pipeline).
-PLUGINS = [*PLUGINS, "asset_pipeline", "compressed_copies"]
+# next to every text file (their steps say so: plugins/core/pipeline.py).
+PLUGINS = [*PLUGINS, "plugins.asset_pipeline", "plugins.compressed_copies"]

@@ -176,15 +176,12 @@ def axe_source():
 
 # Build speed ------------------------------------------------------------------
 
-# Settings that turn off every shortcut of the build_cache, social_image and
-# site_search plugins: no cache read or written, no worker processes, Pagefind
-# reading every page.
+# Settings that turn off every shortcut of the build: no memo read or
+# written, no worker processes, Pagefind reading every page.
 PLAIN_BUILD = {
     "SITE_SEARCH_GLOB": None,
-    "BUILD_CACHE_ENABLED": False,
-    "BUILD_CACHE_WORKERS": 0,
-    "SOCIAL_IMAGE_WORKERS": 0,
-    "SOCIAL_IMAGE_CACHE_PATH": False,
+    "MEMO_ENABLED": False,
+    "WORKERS": 0,
 }
 
 
@@ -231,10 +228,8 @@ def _speed_builds(tmp_path_factory, content, edit):
     }
     fast = {
         "CACHE_PATH": str(tmp_path_factory.mktemp("speed_cache")),
-        "BUILD_CACHE_WORKERS": 1,
-        "BUILD_CACHE_PARALLEL_MIN": 1,
-        "SOCIAL_IMAGE_WORKERS": 1,
-        "SOCIAL_IMAGE_PARALLEL_MIN": 1,
+        "WORKERS": 1,
+        "WORKERS_MIN_TASKS": 1,
     }
     builds = {}
     runs = [("plain", PLAIN_BUILD), ("cold", fast), ("warm", fast)]

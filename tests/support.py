@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -225,3 +226,28 @@ CHARS_PER_LINE = """() => {
     probe.remove();
     return p.getBoundingClientRect().width / charWidth;
 }"""
+
+
+@contextlib.contextmanager
+def build_memo(folder, workers=0):
+    """The core's memo in ``folder`` (and ``workers`` worker processes) for a
+    test that calls plugin functions outside a build."""
+    from plugins.core import memo as memos  # noqa: PLC0415
+    from plugins.core.workers import Pool  # noqa: PLC0415
+
+    previous = memos.current()
+    memo = memos.Memo(folder, "test")
+    if workers:
+        memo.pool = Pool(memo, workers, at_least=1)
+    memos.start(memo)
+    try:
+        yield memo
+    finally:
+        if memo.pool is not None:
+            memo.pool.stop()
+        memos.start(previous)
+
+
+def memo_entries(folder):
+    """The memo's entry files under ``folder``."""
+    return sorted(p for p in Path(folder).glob("??/*") if not p.name.endswith(".tmp"))

@@ -57,7 +57,7 @@ class _Collector(logging.Handler):
         if record.levelno >= logging.WARNING:
             text = (
                 message
-                if getattr(record, "content_guard", False)
+                if getattr(record, "plain_problem", False)
                 else (f"{record.levelname.lower()}: {message}")
             )
             self.problems.append(text)
@@ -139,6 +139,8 @@ def build(
     from pelican.log import LimitFilter  # noqa: PLC0415
     from pelican.settings import read_settings  # noqa: PLC0415
 
+    from plugins.core.errors import BuildStop  # noqa: PLC0415
+
     output = Path(output).absolute()
     staging, _ = staging_paths(output)
     recover(output)
@@ -159,12 +161,8 @@ def build(
             override["PATH"] = str(Path(content).absolute())
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
-    except SystemExit as stop:
-        # content_guard's ContentErrors: every problem was logged, one line each.
-        # (Pelican imports the plugin under its own module name, so match the
-        # attribute rather than the class.)
-        if not hasattr(stop, "problems"):
-            raise
+    except BuildStop:
+        pass  # every problem was logged, one line each
     except Exception as error:
         crashed = error
         collector.problems.append(describe_crash(error))

@@ -4,11 +4,9 @@ Writes ``content/essays/<slug>.md`` with every required key filled in (the
 date is now in the site's time zone, the status is draft), refuses to
 overwrite an existing file, and prints the path and where the preview shows it.
 
-Slugs are ASCII.  Chinese titles are spelt in Hanyu Pinyin with pypinyin,
-which reads each character in the context of its word: 银行 (bank) is
-``yin-hang``, not ``yin-xing`` as a character-by-character transliteration
-(Pelican's unidecode) gives, and 重庆 is ``chong-qing``, not ``zhong-qing``.
-Tone marks are left out, as in most pinyin URLs.
+Slugs are ASCII, made by the site's one slug rule (``plugins.core.urls``,
+which the content checks use too): Chinese titles are spelt in Hanyu Pinyin,
+word by word (银行 is ``yin-hang``).
 """
 
 from __future__ import annotations
@@ -16,31 +14,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import re
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-MAX_SLUG_LENGTH = 80
+from plugins.core.urls import make_slug
+
 PLACEHOLDER_SUMMARY = "One or two sentences for listings, feeds and search, taken from the essay."
 PLACEHOLDER_BODY = "Write the essay here. Remove the Status line to publish it.\n"
-
-
-def make_slug(title: str) -> str:
-    """A lower-case ASCII slug: words joined by hyphens, Chinese in pinyin."""
-    from pypinyin import lazy_pinyin  # noqa: PLC0415
-    from unidecode import unidecode  # noqa: PLC0415
-
-    words = []
-    for token in lazy_pinyin(title, errors="default"):
-        words += re.findall(r"[a-z0-9]+", unidecode(token).lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > MAX_SLUG_LENGTH:
-            break
-        slug = candidate
-    return slug
 
 
 def essay_text(title, *, slug, lang, author, category, now):

@@ -12,7 +12,7 @@ Each rebuild runs ``tools.build`` in a fresh Python process, so edits to
 plugins and settings take effect, and a failed build leaves the last good
 output (and the page in the browser) as it was; its messages are printed here
 and shown in a panel on the open page until the next good build.
-Watched: the content folder, the theme, every folder in PLUGIN_PATHS and the
+Watched: the content folder, the theme, the plugin packages PLUGINS names and the
 settings file(s).  Drafts are built (with a "Draft" marker) and listed at
 ``/drafts/``.
 
@@ -192,9 +192,11 @@ def watched_paths(settings_files, content=None):
     """Content, theme, plugin folders and settings files of a build."""
     from pelican.settings import read_settings  # noqa: PLC0415
 
+    from plugins.core.config import plugin_folders  # noqa: PLC0415
+
     settings = read_settings(str(settings_files[0]))
     paths = [Path(content or settings["PATH"]), Path(settings["THEME"])]
-    paths += [Path(p) for p in settings.get("PLUGIN_PATHS", [])]
+    paths += plugin_folders(settings)
     paths += [Path(f) for f in settings_files]
     return [p.absolute() for p in paths if p.exists()]
 

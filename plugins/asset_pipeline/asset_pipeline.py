@@ -14,13 +14,10 @@ has written its files, this plugin
 
 compressed_copies then writes ``.gz`` and ``.br`` next to every text file.
 
-Ordering is the point of this plugin. Pelican's ``finalized`` receivers run
-in no fixed order (blinker keeps them in a set), and other plugins write files
-on ``finalized``, so anything that rewrites finished files must run after all
-of them, and compression after that. pelican-granular-signals (a small plugin
-by the author of pelican-precompress) sends ``optimize``, ``minify``,
-``compress`` and ``deploy`` after every ``finalized`` receiver, in that order.
-This plugin runs on ``minify``; compressed_copies runs on ``compress``.
+Order is the point of this plugin: anything that rewrites finished files must
+run after every step that writes them (the stylesheet, the search index),
+and compression after that.  The core's pipeline runs it at ``REWRITE``, after
+``INDEX`` and before ``COMPRESS``, whatever the order of ``PLUGINS``.
 pelican-minify itself connects to ``finalized``, so it is not listed in
 ``PLUGINS``: its ``Minify`` class is called from here instead. Its CSS
 minification stays off, because the stylesheet plugin already minifies the
@@ -28,15 +25,15 @@ stylesheet before naming it by its hash (minifying again would make the
 name lie about the content); JavaScript minification stays off so scripts
 are served exactly as their authors tested them.
 
-Signals: ``initialized`` (defaults), granular-signals' ``minify``.
+Signals: ``finalized`` (at the core's ``REWRITE`` step).
 
 Settings (defaults in ``DEFAULTS``):
   ASSET_PIPELINE_FINGERPRINT_DIRS  folders under the output whose ``*.js``
                                    files are fingerprinted; ``{THEME_STATIC_DIR}``
                                    is filled in (``["{THEME_STATIC_DIR}/js"]``)
   ASSET_PIPELINE_MINIFY_HTML       minify HTML with pelican-minify (True)
-pelican-minify's own ``HTML_MIN``, ``CSS_MIN``, ``JS_MIN``, ``INLINE_CSS_MIN``
-and ``INLINE_JS_MIN`` are set to match with ``setdefault``.
+  HTML_MIN, CSS_MIN, JS_MIN,      pelican-minify's own settings, declared here
+  INLINE_CSS_MIN, INLINE_JS_MIN   with the defaults this site needs
 
 Why not pelican-webassets or pelican-fingerprint-style plugins: webassets is
 unreleased since 2020 and needs every template to wrap its asset URLs in an
@@ -48,24 +45,26 @@ import logging
 import re
 from pathlib import Path
 
-import blinker
-import pelican.plugins.granular_signals
-from pelican import signals
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "ASSET_PIPELINE_FINGERPRINT_DIRS": ["{THEME_STATIC_DIR}/js"],
-    "ASSET_PIPELINE_MINIFY_HTML": True,
-}
-# pelican-minify's settings: HTML only (see the module docstring).
-MINIFY_DEFAULTS = {
-    "HTML_MIN": True,
-    "CSS_MIN": False,
-    "JS_MIN": False,
-    "INLINE_CSS_MIN": True,
-    "INLINE_JS_MIN": False,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "ASSET_PIPELINE_FINGERPRINT_DIRS": ["{THEME_STATIC_DIR}/js"],
+        "ASSET_PIPELINE_MINIFY_HTML": True,
+        # pelican-minify's settings: HTML only (see the module docstring).
+        "HTML_MIN": True,
+        "CSS_MIN": False,
+        "JS_MIN": False,
+        "INLINE_CSS_MIN": True,
+        "INLINE_JS_MIN": False,
+    },
+    prefixes=("ASSET_PIPELINE_",),
+)
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.js$")
 
 
@@ -110,18 +109,9 @@ def rewrite_references(output_path, renamed):
     return changed
 
 
-def apply_defaults(settings):
-    for key, value in {**DEFAULTS, **MINIFY_DEFAULTS}.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def process_output(pelican):
     settings = pelican.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     folders = [
         folder.format(THEME_STATIC_DIR=settings["THEME_STATIC_DIR"])
         for folder in settings["ASSET_PIPELINE_FINGERPRINT_DIRS"]
@@ -136,6 +126,7 @@ def process_output(pelican):
 
 
 def register():
-    signals.initialized.connect(initialized)
-    pelican.plugins.granular_signals.register()
-    blinker.signal("minify").connect(process_output)
+    core.register()
+    # After every step that writes pages or reads them unminified (the search
+    # index), before the compressed copies are made of the final bytes.
+    pipeline.on("finalized", process_output, Order.REWRITE)

@@ -4,9 +4,9 @@ Hosts that serve precompressed files (nginx ``gzip_static``/``brotli_static``,
 Caddy ``precompressed``) then send the smaller copy without compressing on
 each request.
 
-Runs on pelican-granular-signals' ``compress`` signal, after every
-``finalized`` receiver and after asset_pipeline has fingerprinted and minified
-the output, so the copies match the files as published.
+Runs on ``finalized`` at the core's ``COMPRESS`` step, after every file is
+written and asset_pipeline has fingerprinted and minified the output, so the
+copies match the files as published.
 
 - gzip at level 9 with no timestamp, brotli in text mode: the same file always
   gives the same bytes;
@@ -19,21 +19,19 @@ the output, so the copies match the files as published.
   compressed at brotli's best quality, 11;
 - a file whose gzip or brotli copy would not be smaller (a few hundred bytes
   or less) gets no copies;
-- every result (both copies, in one file) is kept in ``<CACHE_PATH>/compressed/``
-  under the SHA-256 of the file and the settings, so a rebuild compresses only
-  the files that changed;
-- what the cache lacks is compressed by worker processes, one per CPU.
+- every result (both copies) is kept in the build's memo under the SHA-256 of
+  the file and the settings, so a rebuild compresses only the files that
+  changed;
+- what the memo lacks is compressed by the build's worker processes beside
+  the build itself.
 
-Signals: ``initialized`` (defaults), granular-signals' ``compress``.
+Signals: ``finalized`` (at the core's ``COMPRESS`` step).
 
 Settings (defaults in ``DEFAULTS``):
   COMPRESSED_COPIES_EXTENSIONS      suffixes of the text files to compress
   COMPRESSED_COPIES_BROTLI_QUALITY  brotli quality, 0-11 (9)
   COMPRESSED_COPIES_BEST_EXTENSIONS suffixes compressed at brotli quality 11
                                     (.css, .js, .mjs, .svg)
-  COMPRESSED_COPIES_CACHE           folder; None: <CACHE_PATH>/compressed;
-                                    False: no cache
-  COMPRESSED_COPIES_WORKERS         processes; None: one per CPU; 0: none
 
 Why not pelican-precompress: it always compresses every file again and at
 brotli quality 11, which on a 1,000-essay build (77 MB of text) took 47 of the
@@ -49,39 +47,40 @@ import gzip
 import hashlib
 import logging
 import os
-import struct
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import blinker
 import brotli
-import pelican.plugins.granular_signals  # noqa: F401  (defines the ordered signals)
-from pelican import signals
+
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core import memo as memos
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "COMPRESSED_COPIES_EXTENSIONS": [
-        ".atom",
-        ".css",
-        ".html",
-        ".js",
-        ".json",
-        ".map",
-        ".mjs",
-        ".rss",
-        ".svg",
-        ".txt",
-        ".webmanifest",
-        ".xml",
-        ".xsl",
-    ],
-    "COMPRESSED_COPIES_BROTLI_QUALITY": 9,
-    "COMPRESSED_COPIES_BEST_EXTENSIONS": [".css", ".js", ".mjs", ".svg"],
-    "COMPRESSED_COPIES_CACHE": None,
-    "COMPRESSED_COPIES_WORKERS": None,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "COMPRESSED_COPIES_EXTENSIONS": [
+            ".atom",
+            ".css",
+            ".html",
+            ".js",
+            ".json",
+            ".map",
+            ".mjs",
+            ".rss",
+            ".svg",
+            ".txt",
+            ".webmanifest",
+            ".xml",
+            ".xsl",
+        ],
+        "COMPRESSED_COPIES_BROTLI_QUALITY": 9,
+        "COMPRESSED_COPIES_BEST_EXTENSIONS": [".css", ".js", ".mjs", ".svg"],
+    },
+    prefixes=("COMPRESSED_COPIES_",),
+)
 GZIP_LEVEL = 9
 BEST_QUALITY = 11
 # Part of the cache key: change it when the same settings give other bytes.
@@ -107,53 +106,8 @@ def compress(data: bytes, quality: int):
     return gz, br
 
 
-def _compress_file(args):
-    path, quality = args
-    return path, compress(Path(path).read_bytes(), quality)
-
-
-# One cache file a result, both copies in it: creating and opening files, not
-# compressing, is most of what a rebuild spends here.  Empty: no copies.
-_GZIP_LENGTH = struct.Struct(">I")
-_MISSING = object()
-
-
-def pack(copies):
-    if copies is None:
-        return b""
-    gz, br = copies
-    return _GZIP_LENGTH.pack(len(gz)) + gz + br
-
-
-def unpack(entry: bytes):
-    if not entry:
-        return None
-    end = _GZIP_LENGTH.size + _GZIP_LENGTH.unpack_from(entry)[0]
-    return entry[_GZIP_LENGTH.size : end], entry[end:]
-
-
-def _store(path: Path, data: bytes):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename: a build running beside this one never reads half a file.
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(data)
-    os.replace(handle.name, path)
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
-def cache_dir(settings):
-    configured = settings["COMPRESSED_COPIES_CACHE"]
-    if configured is False:
-        return None
-    return Path(configured or os.path.join(settings["CACHE_PATH"], "compressed"))
+def compress_file(path, quality):
+    return compress(Path(path).read_bytes(), quality)
 
 
 def text_files(output_path, suffixes):
@@ -171,51 +125,36 @@ def quality_for(path: Path, quality: int, best: set):
 
 def write_copies(pelican):
     settings = pelican.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     suffixes = set(settings["COMPRESSED_COPIES_EXTENSIONS"])
     best = set(settings["COMPRESSED_COPIES_BEST_EXTENSIONS"])
-    files = text_files(pelican.output_path, suffixes)
-    cache = cache_dir(settings)
-    results, missing = {}, []
-    for path in files:
+    memo = memos.current()
+    jobs = []
+    for path in text_files(pelican.output_path, suffixes):
         quality = quality_for(path, settings["COMPRESSED_COPIES_BROTLI_QUALITY"], best)
-        data = path.read_bytes()
-        key = hashlib.sha256(data + f"|{METHOD}|br{quality}".encode()).hexdigest()
-        cached = cache / key[:2] / key if cache else None
-        try:
-            results[path] = unpack(cached.read_bytes()) if cached else _MISSING
-        except FileNotFoundError:
-            results[path] = _MISSING
-        if results[path] is _MISSING:
-            missing.append((path, cached, quality))
-    workers = settings["COMPRESSED_COPIES_WORKERS"]
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    jobs = [(str(path), quality) for path, _, quality in missing]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            done = dict(pool.map(_compress_file, jobs, chunksize=16))
-    else:
-        done = dict(map(_compress_file, jobs))
-    for path, cached, _ in missing:
-        copies = done[str(path)]
-        results[path] = copies
-        if cached:
-            _store(cached, pack(copies))
+        digest = hashlib.sha256(path.read_bytes()).digest()
+        jobs.append((memo.key("compressed copies", digest, METHOD, quality), path, quality))
+    if memo.pool is not None:
+        memo.pool.ahead([(key, compress_file, (str(path), quality)) for key, path, quality in jobs])
+    computed_before = memo.computed + memo.by_workers
     written = 0
-    for path, copies in results.items():
+    for key, path, quality in jobs:
+        copies = memo.compute(key, compress_file, str(path), quality, what=str(path))
         if copies is None:
             continue
         path.with_name(path.name + ".gz").write_bytes(copies[0])
         path.with_name(path.name + ".br").write_bytes(copies[1])
         written += 1
+    compressed = memo.computed + memo.by_workers - computed_before
     logger.info(
-        "Wrote .gz and .br copies of %d files (%d compressed, %d from the cache)",
+        "Wrote .gz and .br copies of %d files (%d compressed, %d from the memo)",
         written,
-        len(missing),
-        len(files) - len(missing),
+        compressed,
+        len(jobs) - compressed,
     )
 
 
 def register():
-    signals.initialized.connect(initialized)
-    blinker.signal("compress").connect(write_copies)
+    core.register()
+    # After the HTML is rewritten, before the host configuration names the files.
+    pipeline.on("finalized", write_copies, Order.COMPRESS)

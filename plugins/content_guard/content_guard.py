@@ -50,7 +50,6 @@ logs, one problem at a time, often after dropping the file).
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import difflib
 import fnmatch
@@ -64,23 +63,32 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
-from pelican import signals
 from pelican.utils import slugify
+
+from plugins import core
+from plugins.core import config, pipeline, urls
+from plugins.core.errors import BuildStop, report
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "CONTENT_GUARD_ENABLED": True,
-    "CONTENT_GUARD_REQUIRED": {
-        # The slug is the essay's address: derived from the title, it would
-        # change (and break links) whenever the title is edited.
-        "essay": ["title", "date", "author", "category", "summary", "slug"],
-        "page": ["title"],
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "CONTENT_GUARD_ENABLED": True,
+        "CONTENT_GUARD_REQUIRED": {
+            # The slug is the essay's address: derived from the title, it would
+            # change (and break links) whenever the title is edited.
+            "essay": ["title", "date", "author", "category", "summary", "slug"],
+            "page": ["title"],
+        },
+        "CONTENT_GUARD_LANGUAGES": ["en", "zh"],
+        "CONTENT_GUARD_STATUSES": ["published", "draft", "hidden"],
+        "CONTENT_GUARD_REPEATABLE": [],
     },
-    "CONTENT_GUARD_LANGUAGES": ["en", "zh"],
-    "CONTENT_GUARD_STATUSES": ["published", "draft", "hidden"],
-    "CONTENT_GUARD_REPEATABLE": [],
-}
+    prefixes=("CONTENT_GUARD_",),
+    reads=("METADATA_KEYS",),
+)
 
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # Other formats Pelican would read from the same folders.
@@ -116,16 +124,11 @@ SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 NO_SCRIPT = "remove it: essays may not carry scripts"
 
 
-class ContentErrors(SystemExit):
+class ContentErrors(BuildStop):
     """The content has problems; each was logged. Ends a run with status 1."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
-        super().__init__(1)
-
-    def __str__(self):
-        count = len(self.problems)
-        return f"{count} problem{'s' if count != 1 else ''} in the content"
+        super().__init__(problems, "problem")
 
 
 @dataclass(order=True)
@@ -153,8 +156,7 @@ class Source:
 
 
 def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
+    config.apply_defaults(settings)
 
 
 def shown_path(path: Path) -> str:
@@ -487,9 +489,8 @@ def check_values(source: Source, settings, problems):
 
 
 def suggest_slug(value: str) -> str:
-    from unidecode import unidecode  # noqa: PLC0415
-
-    return "-".join(re.findall(r"[a-z0-9]+", unidecode(value).lower())) or "my-essay-title"
+    """The slug ``make new`` would give this title."""
+    return urls.make_slug(value) or "my-essay-title"
 
 
 def parse_iso(value: str):
@@ -855,14 +856,6 @@ def check_site(settings):
     return problems, found
 
 
-def report(problems):
-    for problem in problems:
-        # `pelican --fatal errors` raises after logging each error; the
-        # message is out, and the author gets the rest of them too.
-        with contextlib.suppress(RuntimeError):
-            logger.error("%s", problem, extra={"content_guard": True})
-
-
 def initialized(pelican):
     apply_defaults(pelican.settings)
     if not pelican.settings["CONTENT_GUARD_ENABLED"]:
@@ -874,4 +867,7 @@ def initialized(pelican):
 
 
 def register():
-    signals.initialized.connect(initialized)
+    core.register()
+    # Before anything is read for the build, after the settings that say
+    # which folders are published.
+    pipeline.on("initialized", initialized, Order.GUARD)

@@ -62,16 +62,22 @@ from pathlib import Path
 
 import leather
 
-from .common import all_articles, set_content
+from plugins.core import config, essays
+
+from .common import set_content
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "CHARTS_DATA_PATH": "data",
-    "CHARTS_WIDTH": 640,
-    "CHARTS_HEIGHT": 360,
-    "CHARTS_COLORS": ["#2b6cb0", "#c05621", "#2f855a", "#805ad5"],
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "CHARTS_DATA_PATH": "data",
+        "CHARTS_WIDTH": 640,
+        "CHARTS_HEIGHT": 360,
+        "CHARTS_COLORS": ["#2b6cb0", "#c05621", "#2f855a", "#805ad5"],
+    },
+    prefixes=("CHARTS_",),
+)
 
 SPEC_KEYS = {"csv", "type", "x", "y", "title", "units", "source", "as_of", "description"}
 REQUIRED_KEYS = ("csv", "x", "y", "title")
@@ -412,5 +418,5 @@ def charts_in(article, settings):
 
 def draw_charts(generator):
     settings = generator.settings
-    for article in all_articles(generator):
+    for article in essays.every(generator):
         article.charts = charts_in(article, settings) if article._content else 0

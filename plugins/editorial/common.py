@@ -1,24 +1,7 @@
-"""What the editorial features share: which essays to touch, and how."""
+"""What the editorial features share: how to change an essay's content, where its keys are."""
 
 import re
 from pathlib import Path
-
-
-def all_articles(generator):
-    """Every essay the build renders: published, hidden, drafts, translations."""
-    return [
-        *generator.articles,
-        *generator.translations,
-        *generator.hidden_articles,
-        *generator.hidden_translations,
-        *generator.drafts,
-        *generator.drafts_translations,
-    ]
-
-
-def published_articles(generator):
-    """The essays listings show: published ones and their translations."""
-    return [*generator.articles, *generator.translations]
 
 
 def set_content(item, markup):

@@ -54,15 +54,21 @@ from feedgenerator import Atom1Feed, get_tag_uri
 from markupsafe import Markup
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
 
-from .common import all_articles, metadata_lines, published_articles, set_content
+from plugins.core import config, essays
+
+from .common import metadata_lines, set_content
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "CORRECTIONS_FEED_ATOM": "feeds/corrections.atom.xml",
-    "CORRECTIONS_PAGE": "pages/corrections.md",
-    "CORRECTIONS_FEED_TITLE": None,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "CORRECTIONS_FEED_ATOM": "feeds/corrections.atom.xml",
+        "CORRECTIONS_PAGE": "pages/corrections.md",
+        "CORRECTIONS_FEED_TITLE": None,
+    },
+    prefixes=("CORRECTIONS_",),
+)
 
 CORRECTION = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)"
@@ -161,9 +167,9 @@ def record_corrections(generator):
     timezone = settings.get("TIMEZONE")
     page = settings["CORRECTIONS_PAGE"]
     page_path = page if page and (Path(settings["PATH"]) / page).is_file() else None
-    listed = {id(a) for a in published_articles(generator)}
+    listed = {id(a) for a in essays.published(generator)}
     log = []
-    for article in all_articles(generator):
+    for article in essays.every(generator):
         corrections, errors = parse_corrections(article, timezone)
         for line, message in errors:
             logger.error("%s:%s: %s", article.source_path, line, message)

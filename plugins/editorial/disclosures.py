@@ -24,17 +24,23 @@ disclaimer to content, and a template-only block would be missing from feeds.
 import html
 import logging
 
-from .common import all_articles, set_content
+from plugins.core import config, essays
+
+from .common import set_content
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "DISCLOSURE_DEFAULT": (
-        "This essay is commentary, not investment advice. It gives the author's "
-        "opinion and does not recommend buying or selling any security."
-    ),
-    "DISCLOSURE_TITLE": "Disclosure",
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "DISCLOSURE_DEFAULT": (
+            "This essay is commentary, not investment advice. It gives the author's "
+            "opinion and does not recommend buying or selling any security."
+        ),
+        "DISCLOSURE_TITLE": "Disclosure",
+    },
+    prefixes=("DISCLOSURE_",),
+)
 
 
 def localised(value, lang, default_lang):
@@ -64,7 +70,7 @@ def disclosure_block(texts, title):
 def add_disclosures(generator):
     settings = generator.settings
     site_lang = settings["DEFAULT_LANG"]
-    for article in all_articles(generator):
+    for article in essays.every(generator):
         default = localised(settings["DISCLOSURE_DEFAULT"], article.lang, site_lang)
         texts = disclosure_texts(article, default)
         article.disclosures = texts

@@ -20,15 +20,15 @@ content after the essays are read (``article_generator_finalized``), in that
 order: charts first, so the glossary never links inside a chart; the
 glossary before the appended notes, so it never links inside them;
 corrections before the disclosure, which closes the essay.  One receiver runs
-the steps, so the order does not depend on how signal receivers are stored.
+the steps, so their order is written here once.
 
 Signals:
-  initialized                  apply the defaults; publish the chart data folder
+  initialized                  derived settings; publish the chart data folder
   article_generator_finalized  run the five features over every essay
   page_generator_finalized     check that the glossary page exists
   article_writer_finalized     write the corrections feed
 
-Settings (defaults in each module's ``DEFAULTS``, applied with setdefault):
+Settings (declared with their defaults in each module's ``DEFAULTS``):
   GLOSSARY_PATH, GLOSSARY_PAGE, DISCLOSURE_DEFAULT, DISCLOSURE_TITLE,
   CORRECTIONS_PAGE, CORRECTIONS_FEED_ATOM, CORRECTIONS_FEED_TITLE,
   PROVENANCE_LANGUAGE_NAMES, CHARTS_DATA_PATH, CHARTS_WIDTH, CHARTS_HEIGHT,
@@ -45,24 +45,18 @@ one order of work over the essays' content.
 
 from pathlib import Path
 
-from pelican import signals
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core.pipeline import Order
 
 from . import charts, corrections, disclosures, glossary, provenance
 
-FEATURES = (charts, glossary, corrections, disclosures, provenance)
 
-
-def apply_defaults(settings):
-    for feature in FEATURES:
-        for key, value in feature.DEFAULTS.items():
-            settings.setdefault(key, value)
+def prepare(pelican):
+    """Settings that follow from others: the feed title, the data folder."""
+    settings = pelican.settings
     if not settings["CORRECTIONS_FEED_TITLE"]:
         settings["CORRECTIONS_FEED_TITLE"] = f"{settings['SITENAME']}: corrections"
-
-
-def initialized(pelican):
-    settings = pelican.settings
-    apply_defaults(settings)
     # Charts link to their CSV files, so the data folder is published as is.
     data = settings["CHARTS_DATA_PATH"]
     static = list(settings.get("STATIC_PATHS") or [])
@@ -71,7 +65,7 @@ def initialized(pelican):
 
 
 def finalize_articles(generator):
-    apply_defaults(generator.settings)
+    config.apply_defaults(generator.settings)
     charts.draw_charts(generator)
     glossary.link_essays(generator)
     corrections.record_corrections(generator)
@@ -88,7 +82,11 @@ def write_feeds(generator, writer=None):
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(finalize_articles)
-    signals.page_generator_finalized.connect(check_pages)
-    signals.article_writer_finalized.connect(write_feeds)
+    core.register()
+    pipeline.on("initialized", prepare, Order.PREPARE)
+    # First of the steps on the essays' content: feeds carry what it adds,
+    # and reading time, series and related essays read the finished content.
+    pipeline.on("article_generator_finalized", finalize_articles, Order.CONTENT)
+    # After language_urls has placed the pages (Order.URLS).
+    pipeline.on("page_generator_finalized", check_pages, Order.CONTENT)
+    pipeline.on("article_writer_finalized", write_feeds, Order.WRITE)

@@ -59,14 +59,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import all_articles, published_articles, set_content
+from plugins.core import config, essays
+from plugins.core import memo as memos
+
+from .common import set_content
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "GLOSSARY_PATH": "glossary.toml",
-    "GLOSSARY_PAGE": "pages/glossary.md",
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "GLOSSARY_PATH": "glossary.toml",
+        "GLOSSARY_PAGE": "pages/glossary.md",
+    },
+    prefixes=("GLOSSARY_",),
+)
 
 ENTRY_KEYS = {"term", "aliases", "chinese", "definition", "note"}
 # Elements whose text is never linked: headings, existing links, code, and the
@@ -552,25 +559,51 @@ def read_site_glossary(settings):
     return terms
 
 
+def _link(markup, terms, matcher, page_path):
+    """``link_first_uses`` as the memo keeps it: the terms used, by position."""
+    linked, used = link_first_uses(markup, terms, matcher, lambda term: term_link(term, page_path))
+    return linked, [terms.index(term) for term in used]
+
+
 def link_essays(generator):
+    """Link every essay's first uses, each essay's result kept in the memo
+    (keyed by its HTML and the whole glossary) and, on a cold build, made
+    ahead by the build's workers."""
     settings = generator.settings
     terms = read_site_glossary(settings)
     generator.context["glossary_terms"] = sorted(terms, key=lambda t: t.term.casefold())
     generator.context["glossary_page_needed"] = bool(terms)
     matcher = build_matcher(terms)
     page_path = settings["GLOSSARY_PAGE"]
-    listed = {id(a) for a in published_articles(generator)}
-    for article in all_articles(generator):
-        markup, used = link_first_uses(
-            article._content, terms, matcher, lambda term: term_link(term, page_path)
+    listed = {id(a) for a in essays.published(generator)}
+    everything = essays.every(generator)
+    memo = memos.current()
+    jobs = []
+    if matcher is not None:
+        glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.definition,
+                          term_link(t, page_path)) for t in terms])  # fmt: skip
+        jobs = [
+            (memo.key("glossary", article._content, matcher.pattern, glossary), article)
+            for article in everything
+            if article._content
+        ]
+    if memo.pool is not None:
+        memo.pool.ahead([(key, _link, (a._content, terms, matcher, page_path)) for key, a in jobs])
+    for key, article in jobs:
+        markup, used = memo.compute(
+            key, _link, article._content, terms, matcher, page_path, what=article.source_path
         )
-        article.glossary_terms = used
+        used = [terms[index] for index in used]
         if not used:
             continue
+        article.glossary_terms = used
         set_content(article, markup + terms_note(used, page_path))
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)
+    for article in everything:
+        if not hasattr(article, "glossary_terms"):
+            article.glossary_terms = []
     for term in terms:
         term.essays.sort(key=lambda a: (a.date, a.slug), reverse=True)
 

@@ -31,22 +31,28 @@ the keys are fixed here so templates and structured data agree.
 import logging
 import re
 
-from .common import all_articles, metadata_lines
+from plugins.core import config, essays
+
+from .common import metadata_lines
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "PROVENANCE_LANGUAGE_NAMES": {
-        "zh": "Chinese",
-        "zh-hans": "Chinese (simplified)",
-        "zh-hant": "Chinese (traditional)",
-        "en": "English",
-        "ja": "Japanese",
-        "ko": "Korean",
-        "fr": "French",
-        "de": "German",
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "PROVENANCE_LANGUAGE_NAMES": {
+            "zh": "Chinese",
+            "zh-hans": "Chinese (simplified)",
+            "zh-hant": "Chinese (traditional)",
+            "en": "English",
+            "ja": "Japanese",
+            "ko": "Korean",
+            "fr": "French",
+            "de": "German",
+        },
     },
-}
+    prefixes=("PROVENANCE_",),
+)
 
 KEYS = {
     "source": "source_name",
@@ -94,7 +100,7 @@ def build_provenance(metadata):
 
 
 def add_provenance(generator):
-    for article in all_articles(generator):
+    for article in essays.every(generator):
         provenance, errors = build_provenance(article.metadata)
         for key, message in errors:
             line = (metadata_lines(article.source_path, key) or [1])[0]

@@ -18,7 +18,7 @@ links into the essay's HTML as written instead of serialising a parsed tree
 again: the rest of the essay is left byte for byte.  A heading that is never
 closed gets no link.
 
-Signals: ``initialized`` (defaults), ``generator_init`` (adds the filters to
+Signals: ``generator_init`` (adds the filters to
 each generator's Jinja environment) and ``article_generator_finalized``
 (counts words of articles, translations and drafts).
 
@@ -42,13 +42,20 @@ import math
 import re
 
 from markupsafe import Markup
-from pelican import signals
 
-DEFAULTS = {
-    "OUTLINE_TOC_MIN_HEADINGS": 3,
-    "OUTLINE_WORDS_PER_MINUTE": 213,
-    "OUTLINE_CJK_PER_MINUTE": 501,
-}
+from plugins import core
+from plugins.core import config, essays, pipeline
+from plugins.core.pipeline import Order
+
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "OUTLINE_TOC_MIN_HEADINGS": 3,
+        "OUTLINE_WORDS_PER_MINUTE": 213,
+        "OUTLINE_CJK_PER_MINUTE": 501,
+    },
+    prefixes=("OUTLINE_",),
+)
 
 # Han (with extension A and compatibility ideographs), kana and Hangul.
 CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af]")
@@ -177,17 +184,7 @@ def heading_count(tree):
     return sum(1 + len(entry["children"]) for entry in tree)
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def add_filters(generator):
-    apply_defaults(generator.settings)
     generator.env.filters["heading_anchors"] = heading_anchors
     generator.env.filters["outline"] = outline
     generator.env.filters["heading_count"] = heading_count
@@ -195,16 +192,8 @@ def add_filters(generator):
 
 def add_reading_time(generator):
     settings = generator.settings
-    apply_defaults(settings)
-    everything = [
-        *generator.articles,
-        *generator.translations,
-        *getattr(generator, "drafts", []),
-        *getattr(generator, "drafts_translations", []),
-        *getattr(generator, "hidden_articles", []),
-        *getattr(generator, "hidden_translations", []),
-    ]
-    for article in everything:
+    config.apply_defaults(settings)
+    for article in essays.every(generator):
         words, cjk = count_words(html_text(article._content or ""))
         article.word_count = words
         article.cjk_count = cjk
@@ -214,6 +203,8 @@ def add_reading_time(generator):
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.generator_init.connect(add_filters)
-    signals.article_generator_finalized.connect(add_reading_time)
+    core.register()
+    pipeline.on("generator_init", add_filters, Order.PREPARE)
+    # After the editorial notes and charts are in the content (Order.CONTENT):
+    # the count leaves the notes out by their class.
+    pipeline.on("article_generator_finalized", add_reading_time, Order.DERIVED)

@@ -30,7 +30,9 @@ and marks every series ``"lang": "en"``.
 import logging
 from collections import defaultdict
 
-from pelican import signals
+from plugins import core
+from plugins.core import essays, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
@@ -126,19 +128,14 @@ def series_info(name, published, article):
 
 
 def add_series(generator):
-    published = [*generator.articles, *generator.translations]
-    unpublished = [
-        *getattr(generator, "drafts", []),
-        *getattr(generator, "drafts_translations", []),
-        *getattr(generator, "hidden_articles", []),
-        *getattr(generator, "hidden_translations", []),
-    ]
+    published = essays.published(generator)
     published_ids = {id(article) for article in published}
-    for (name, _lang), members in series_groups(published + unpublished).items():
+    for (name, _lang), members in series_groups(essays.every(generator)).items():
         parts = [article for _part, article in members if id(article) in published_ids]
         for _part, article in members:
             article.series = series_info(name, parts, article)
 
 
 def register():
-    signals.article_generator_finalized.connect(add_series)
+    core.register()
+    pipeline.on("article_generator_finalized", add_series, Order.DERIVED)

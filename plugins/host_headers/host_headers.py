@@ -12,9 +12,8 @@ rule each with a year-long immutable lifetime; every other top-level file and
 folder of the output (pages, feeds, listings) gets the short lifetime, except
 the theme's static folder, whose other files keep the host's default.
 
-Signals: ``initialized`` (defaults) and granular-signals' ``deploy``, which
-runs after every ``finalized`` receiver, after minification and compression,
-so the file describes the finished output.
+Signals: ``finalized``, after every other output step (minification and
+compression included), so the file describes the finished output.
 
 Settings (defaults in ``DEFAULTS``):
   HOST_HEADERS_PATH           file written under the output (``_headers``)
@@ -39,26 +38,30 @@ import logging
 import re
 from pathlib import Path
 
-import blinker
-import pelican.plugins.granular_signals
-from pelican import signals
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "HOST_HEADERS_PATH": "_headers",
-    "HOST_HEADERS_CSP_EXTRA": "frame-ancestors 'none'",
-    "HOST_HEADERS_CSP_SOURCES": {},
-    "HOST_HEADERS": {
-        "X-Content-Type-Options": "nosniff",
-        # No includeSubDomains: other hosts under the same domain may not speak HTTPS.
-        "Strict-Transport-Security": "max-age=63072000",
-        "Cross-Origin-Opener-Policy": "same-origin",
-        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "HOST_HEADERS_PATH": "_headers",
+        "HOST_HEADERS_CSP_EXTRA": "frame-ancestors 'none'",
+        "HOST_HEADERS_CSP_SOURCES": {},
+        "HOST_HEADERS": {
+            "X-Content-Type-Options": "nosniff",
+            # No includeSubDomains: other hosts under the same domain may not speak HTTPS.
+            "Strict-Transport-Security": "max-age=63072000",
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        },
+        "HOST_HEADERS_CACHE_LONG": "public, max-age=31536000, immutable",
+        "HOST_HEADERS_CACHE_SHORT": "public, max-age=300, must-revalidate",
     },
-    "HOST_HEADERS_CACHE_LONG": "public, max-age=31536000, immutable",
-    "HOST_HEADERS_CACHE_SHORT": "public, max-age=300, must-revalidate",
-}
+    prefixes=("HOST_HEADERS_",),
+)
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
 
 
@@ -118,24 +121,15 @@ def render(settings, output):
     return "\n".join(lines) + "\n"
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def write_headers(pelican):
     settings = pelican.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     target = Path(pelican.output_path) / settings["HOST_HEADERS_PATH"]
     target.write_text(render(settings, pelican.output_path), encoding="utf-8")
     logger.info("Wrote %s", target)
 
 
 def register():
-    signals.initialized.connect(initialized)
-    pelican.plugins.granular_signals.register()
-    blinker.signal("deploy").connect(write_headers)
+    core.register()
+    # Last of the output steps: the file names the finished files.
+    pipeline.on("finalized", write_headers, Order.DEPLOY)

@@ -4,7 +4,7 @@ One feed of every essay (with translations), and one per category, tag and
 author when their path patterns are set; each item carries the full content
 with absolute links, as the Atom feeds do.  Spec: https://jsonfeed.org/version/1.1
 
-Signals: ``initialized`` (defaults), ``article_writer_finalized`` (writes the
+Signals: ``article_writer_finalized`` (writes the
 feeds after the essays, so every change plugins made to ``_content`` during
 generation is in them).
 
@@ -31,41 +31,41 @@ writes only the feed of every essay.
 import json
 import logging
 import os
-from urllib.parse import urljoin
 
 from markupsafe import Markup
-from pelican import signals
 from pelican.utils import order_content, sanitised_join, set_date_tzinfo
+
+from plugins import core
+from plugins.core import config, essays, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
 VERSION = "https://jsonfeed.org/version/1.1"
 MEDIA_TYPE = "application/feed+json"
 
-DEFAULTS = {
-    "JSON_FEED_ALL": "feeds/all.json",
-    "JSON_FEED_CATEGORY": "feeds/category/{slug}.json",
-    "JSON_FEED_TAG": None,
-    "JSON_FEED_AUTHOR": None,
-    "JSON_FEED_MAX_ITEMS": None,
-    "JSON_FEED_ICON": "theme/img/icon-512.png",
-    "JSON_FEED_FAVICON": "theme/img/favicon-64.png",
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "JSON_FEED_ALL": "feeds/all.json",
+        "JSON_FEED_CATEGORY": "feeds/category/{slug}.json",
+        "JSON_FEED_TAG": None,
+        "JSON_FEED_AUTHOR": None,
+        "JSON_FEED_MAX_ITEMS": None,  # None: FEED_MAX_ITEMS
+        "JSON_FEED_ICON": "theme/img/icon-512.png",
+        "JSON_FEED_FAVICON": "theme/img/favicon-64.png",
+    },
+    prefixes=("JSON_FEED_",),
+)
 
 
-def apply_defaults(settings):
-    if settings.get("FEED_MAX_ITEMS") is not None:
-        settings.setdefault("JSON_FEED_MAX_ITEMS", settings["FEED_MAX_ITEMS"])
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
+def max_items(settings):
+    configured = settings.get("JSON_FEED_MAX_ITEMS")
+    return settings.get("FEED_MAX_ITEMS") if configured is None else configured
 
 
 def _absolute(base, path):
-    return urljoin(base.rstrip("/") + "/", str(path))
+    return essays.absolute_url(base, path)
 
 
 def _text(value):
@@ -126,7 +126,7 @@ def build_feed(articles, settings, path, title=None):
     if settings.get("AUTHOR"):
         feed["authors"] = [{"name": settings["AUTHOR"]}]
     feed["language"] = settings.get("DEFAULT_LANG", "en")
-    items = articles[: settings.get("JSON_FEED_MAX_ITEMS")]
+    items = articles[: max_items(settings)]
     feed["items"] = [feed_item(article, settings, base) for article in items]
     return feed
 
@@ -171,11 +171,11 @@ def feeds_to_write(generator):
 
 def write_feeds(generator, writer=None):
     settings = generator.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     for path, title, articles in feeds_to_write(generator):
         write_feed(generator.output_path, path, build_feed(articles, settings, path, title))
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.article_writer_finalized.connect(write_feeds)
+    core.register()
+    pipeline.on("article_writer_finalized", write_feeds, Order.WRITE)

@@ -1,6 +1,6 @@
 """List up to RELATED_ESSAYS_MAX published essays that share the most tags.
 
-Signals: ``initialized`` (defaults) and ``article_generator_finalized``.
+Signals: ``article_generator_finalized``.
 Settings (defaults in ``DEFAULTS``): RELATED_ESSAYS_MAX (3).
 Attributes added to every essay, translation, draft and hidden essay:
 ``related_essays``, a list of published original essays, most shared tags
@@ -19,18 +19,11 @@ order rather than by date.
 from collections import Counter, defaultdict
 from itertools import chain
 
-from pelican import signals
+from plugins import core
+from plugins.core import config, essays, pipeline
+from plugins.core.pipeline import Order
 
-DEFAULTS = {"RELATED_ESSAYS_MAX": 3}
-
-
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
+DEFAULTS = config.declare(__name__, {"RELATED_ESSAYS_MAX": 3}, prefixes=("RELATED_ESSAYS_",))
 
 
 class PublishedIndex:
@@ -91,20 +84,14 @@ def limit_th_largest(values, limit):
 
 
 def add_related(generator):
-    apply_defaults(generator.settings)
+    config.apply_defaults(generator.settings)
     index = PublishedIndex(generator.articles)
     limit = generator.settings["RELATED_ESSAYS_MAX"]
-    for article in chain(
-        generator.articles,
-        generator.translations,
-        getattr(generator, "drafts", []),
-        getattr(generator, "drafts_translations", []),
-        getattr(generator, "hidden_articles", []),
-        getattr(generator, "hidden_translations", []),
-    ):
+    for article in essays.every(generator):
         article.related_essays = related(article, index, limit)
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(add_related)
+    core.register()
+    # After the essays are read and their statuses known; tags are all it reads.
+    pipeline.on("article_generator_finalized", add_related, Order.DERIVED)

@@ -25,7 +25,7 @@ author or by corrections) for ``dateModified``, authors, category, tags, lang,
 ``isBasedOn`` (a ``CreativeWork`` in the original language) and
 ``translator`` (a ``Person``, or an ``Organization`` for machine translation).
 
-Signals: ``initialized`` (defaults), ``generator_init`` (adds the global and
+Signals: ``generator_init`` (adds the global and
 the filter to each generator's Jinja environment).
 
 Settings (defaults in ``DEFAULTS``):
@@ -51,16 +51,23 @@ import logging
 from functools import partial
 
 from markupsafe import Markup
-from pelican import signals
+
+from plugins import core
+from plugins.core import config, essays, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SHARE_META_LOGO": "theme/img/icon-512.png",
-    "SHARE_META_LOGO_SIZE": 512,
-    "SHARE_META_LOCALES": {"en": "en_US", "zh": "zh_CN"},
-    "SHARE_META_TWITTER_SITE": None,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "SHARE_META_LOGO": "theme/img/icon-512.png",
+        "SHARE_META_LOGO_SIZE": 512,
+        "SHARE_META_LOCALES": {"en": "en_US", "zh": "zh_CN"},
+        "SHARE_META_TWITTER_SITE": None,
+    },
+    prefixes=("SHARE_META_",),
+)
 
 SOCIAL_IMAGE_SIZE = (1200, 630)
 
@@ -69,19 +76,9 @@ SOCIAL_IMAGE_SIZE = (1200, 630)
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def absolute_url(settings, path=""):
     """``SITEURL`` joined with a site-relative path (``""`` is the home page)."""
-    base = str(settings.get("SITEURL", "")).rstrip("/")
-    return f"{base}/{str(path).lstrip('/')}"
+    return essays.absolute_url(settings.get("SITEURL", ""), path)
 
 
 def script_safe_json(data):
@@ -195,11 +192,11 @@ def json_ld_filter(settings, article):
 
 def add_to_environment(generator):
     settings = generator.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     generator.env.globals["absolute_url"] = partial(absolute_url, settings)
     generator.env.filters["json_ld"] = partial(json_ld_filter, settings)
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.generator_init.connect(add_to_environment)
+    core.register()
+    pipeline.on("generator_init", add_to_environment, Order.PREPARE)

@@ -35,7 +35,10 @@ import logging
 import re
 
 from markupsafe import Markup
-from pelican import signals
+
+from plugins import core
+from plugins.core import pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
@@ -279,4 +282,5 @@ def add_filter(generator):
 
 
 def register():
-    signals.generator_init.connect(add_filter)
+    core.register()
+    pipeline.on("generator_init", add_filter, Order.PREPARE)

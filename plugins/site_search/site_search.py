@@ -7,7 +7,7 @@ the search page (``theme/static/js/search.js``) loads.  Only what templates mark
 with ``data-pagefind-body`` is indexed (essay bodies), with the title and date
 taken from ``data-pagefind-meta``.
 
-Signals: ``initialized`` (applies the defaults) and ``finalized`` (runs the
+Signals: ``finalized`` (runs the
 Pagefind binary that the ``pagefind`` package ships on ``pelican.output_path``,
 after every page is written, then puts the languages in
 ``pagefind-entry.json`` in name order: Pagefind writes them in hash-map order,
@@ -45,17 +45,23 @@ import logging
 import subprocess
 from pathlib import Path
 
-from pelican import signals
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SITE_SEARCH_ENABLED": True,
-    "SITE_SEARCH_BUNDLE_DIR": "pagefind",
-    "SITE_SEARCH_EXCLUDE": [],
-    "SITE_SEARCH_KEEP_PAGEFIND_UI": False,
-    "SITE_SEARCH_GLOB": None,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "SITE_SEARCH_ENABLED": True,
+        "SITE_SEARCH_BUNDLE_DIR": "pagefind",
+        "SITE_SEARCH_EXCLUDE": [],
+        "SITE_SEARCH_KEEP_PAGEFIND_UI": False,
+        "SITE_SEARCH_GLOB": None,
+    },
+    prefixes=("SITE_SEARCH_",),
+)
 
 # Pagefind's own interfaces; the search page uses pagefind.js (and the worker,
 # index and WebAssembly files it loads) only.
@@ -101,18 +107,9 @@ def sort_entry_languages(bundle):
     )
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
 def build_index(pelican):
     settings = pelican.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     if not settings["SITE_SEARCH_ENABLED"]:
         return
     executable = pagefind_executable()
@@ -148,5 +145,6 @@ def build_index(pelican):
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.finalized.connect(build_index)
+    core.register()
+    # After every page and the stylesheet are written, before HTML is minified.
+    pipeline.on("finalized", build_index, Order.INDEX)

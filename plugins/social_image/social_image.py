@@ -12,33 +12,24 @@ library), a fixed font, a fixed palette and no metadata in the PNG.  The card
 is drawn as palette indices (see ``PALETTE``) and saved as an 8-bit palette
 PNG; the parts shared by every card of a site (bar, mark, site name) and the
 lettering of each byline are drawn once a process and reused.  A card takes
-about 4 ms to draw (13 ms as an RGB PNG); finished cards are kept in a cache
-folder under a key made from everything that affects the picture (the text,
-this file's source, the Pillow version and the font) and copied on later builds.
+about 4 ms to draw (13 ms as an RGB PNG); finished cards are kept in the
+build's memo (``plugins.core.memo``) under a key made from the text and the
+font (the memo adds this file's source and Pillow's version), so a later
+build copies them.
 
-Cards missing from the cache are drawn by worker processes while the build
-goes on rendering pages (PNG encoding holds Python's lock, so threads would
-not help), then collected and written when the essays' pages are done; the
-build's own process draws any card no worker has started by then.  A card's
-bytes do not depend on which process drew it.
+Cards the memo lacks are drawn by the build's worker processes while the
+build goes on rendering pages, then written when the essays' pages are done;
+the build draws any card no worker has started by then.  A card's bytes do
+not depend on which process drew it.
 
-Signals: ``initialized`` (defaults), ``article_generator_finalized`` (copies
-cached cards, starts drawing the others: essays, translations, hidden essays
-and drafts, and the site card), ``article_writer_finalized`` (writes the
-cards drawn in the background).
+Signals: ``article_generator_finalized`` (decides every card: essays,
+translations, hidden essays and drafts; writes the site card; hands the
+missing cards to workers), ``article_writer_finalized`` (writes the cards).
 
 Settings (defaults in ``DEFAULTS``):
   SOCIAL_IMAGE_NAME         file name of the card beside each essay's page
   SOCIAL_IMAGE_SITE_SAVE_AS path of the site card, for every other page
   SOCIAL_IMAGE_FONT         font file; None: the packaged Noto Sans CJK
-  SOCIAL_IMAGE_CACHE_PATH   cache folder; None: <CACHE_PATH>/social_image;
-                            False: draw every card on every build
-  SOCIAL_IMAGE_WORKERS      processes drawing cards beside the build; None:
-                            one fewer than the CPUs; 0: draw every card in
-                            the build's own process
-  SOCIAL_IMAGE_PARALLEL_MIN fewer cards to draw than this (32) are drawn in
-                            the build's own process: starting workers costs
-                            more than it saves
 
 Attributes added: ``social_image`` on every essay (site-relative path).
 
@@ -51,36 +42,35 @@ wide for Chinese), and draws the title alone, without author or site name.
 """
 
 import contextlib
-import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import posixpath
 import re
-import sys
-import tempfile
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache, lru_cache
 from pathlib import Path
 
-import PIL
 from markupsafe import Markup
-from pelican import signals
 from PIL import Image, ImageDraw, ImageFont
+
+from plugins import core
+from plugins.core import config, essays, pipeline
+from plugins.core import memo as memos
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SOCIAL_IMAGE_NAME": "social.png",
-    "SOCIAL_IMAGE_SITE_SAVE_AS": "social.png",
-    "SOCIAL_IMAGE_FONT": None,
-    "SOCIAL_IMAGE_CACHE_PATH": None,
-    "SOCIAL_IMAGE_WORKERS": None,
-    "SOCIAL_IMAGE_PARALLEL_MIN": 32,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "SOCIAL_IMAGE_NAME": "social.png",
+        "SOCIAL_IMAGE_SITE_SAVE_AS": "social.png",
+        "SOCIAL_IMAGE_FONT": None,
+    },
+    prefixes=("SOCIAL_IMAGE_",),
+)
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 96
@@ -330,54 +320,24 @@ def render_card(title, byline, sitename, lang="en", font_path=None):
 
 
 @cache
-def renderer_fingerprint(font_path):
-    """Everything besides the text that decides a card's bytes."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    stat = os.stat(font_path)
-    digest.update(f"{PIL.__version__}|{Path(font_path).name}|{stat.st_size}".encode())
-    return digest.hexdigest()
+def font_fingerprint(font_path):
+    """The font, as far as a card's bytes depend on it (the plugin's source and
+    Pillow's version are in every memo key already)."""
+    return f"{Path(font_path).name}|{os.stat(font_path).st_size}"
 
 
-def cache_file(title, byline, sitename, *, lang, font_path, cache_dir):
-    """Where the card for this text is kept in the cache (None: no cache)."""
-    if not cache_dir:
-        return None
-    key = json.dumps([renderer_fingerprint(font_path), title, byline, sitename, lang])
-    return Path(cache_dir) / (hashlib.sha256(key.encode()).hexdigest() + ".png")
+def card_key(memo, args):
+    """The memo key of the card drawn from ``render_card(*args)``."""
+    title, byline, sitename, lang, font_path = args
+    return memo.key("social card", json.dumps([title, byline, sitename, lang]),
+                    font_fingerprint(font_path))  # fmt: skip
 
 
-def store(cached, data):
-    """Keep a drawn card in the cache."""
-    if cached is None:
-        return
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so a build running in parallel never reads half a file.
-    with tempfile.NamedTemporaryFile(dir=cached.parent, delete=False, suffix=".tmp") as handle:
-        handle.write(data)
-    os.replace(handle.name, cached)
-
-
-def cached_card(cached):
-    """The bytes of a card in the cache, or None."""
-    if cached is None:
-        return None
-    try:
-        return cached.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def card_bytes(title, byline, sitename, *, lang, font_path, cache_dir):
-    """Render a card, or copy it from the cache when the same card was drawn before."""
-    cached = cache_file(
-        title, byline, sitename, lang=lang, font_path=font_path, cache_dir=cache_dir
-    )
-    data = cached_card(cached)
-    if data is not None:
-        return data
-    data = render_card(title, byline, sitename, lang, font_path)
-    store(cached, data)
-    return data
+def card_bytes(title, byline, sitename, *, lang, font_path=None):
+    """A card's PNG bytes, from the memo when the same card was drawn before."""
+    args = (title, byline, sitename, lang, font_path or packaged_font())
+    memo = memos.current()
+    return memo.compute(card_key(memo, args), render_card, *args, what=f"the card of {title!r}")
 
 
 def plain(value):
@@ -398,64 +358,26 @@ def card_path(item, settings):
     return posixpath.join(folder, settings["SOCIAL_IMAGE_NAME"])
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
-
-
-def _cache_dir(settings):
-    configured = settings["SOCIAL_IMAGE_CACHE_PATH"]
-    if configured is False:
-        return None
-    return configured or os.path.join(settings["CACHE_PATH"], "social_image")
-
-
 def _write(output_path, rel_path, data):
     target = Path(output_path) / rel_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
 
-def worker_count(settings):
-    configured = settings["SOCIAL_IMAGE_WORKERS"]
-    if configured is None:
-        return max((os.cpu_count() or 1) - 1, 1)
-    return max(int(configured), 0)
-
-
-def worker_pool(workers):
-    """Worker processes that can import this plugin.
-
-    They start from a fork server, a fresh single-threaded process: forking
-    the build itself could deadlock a worker on a lock that another of its
-    threads (a progress display, a test server) held at that moment.
-    """
-    folder = str(Path(__file__).resolve().parent.parent)
-    if folder not in sys.path:
-        sys.path.append(folder)
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
-
-
-# Cards being drawn in the background, by output path: (executor, jobs).
+# Cards to write once the essays' pages are done, by output folder: {args: [paths]}.
 _PENDING = {}
 
 
 def make_cards(generator):
+    """Decide every card and hand the ones the memo lacks to workers, which
+    draw them while the build renders pages (PNG encoding holds Python's
+    lock: threads would not help)."""
     settings = generator.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     font_path = settings["SOCIAL_IMAGE_FONT"] or packaged_font()
-    cache_dir = _cache_dir(settings)
     sitename = settings["SITENAME"]
-    items = [*generator.articles, *generator.translations]
-    items += [*generator.hidden_articles, *generator.hidden_translations]
-    items += [*generator.drafts, *generator.drafts_translations]
-    to_draw = {}
-    for item in items:
+    cards = {}
+    for item in essays.every(generator):
         if not item.save_as:
             # Not written at all (drafts in production): no page, so no card;
             # its folder would be the site root, where the site card lives.
@@ -464,60 +386,37 @@ def make_cards(generator):
         rel_path = card_path(item, settings)
         item.social_image = rel_path
         args = (plain(item.title), byline_for(item), sitename, item.lang, font_path)
-        cached = cache_file(*args[:3], lang=args[3], font_path=font_path, cache_dir=cache_dir)
-        data = cached_card(cached)
-        if data is not None:
-            _write(generator.output_path, rel_path, data)
-        else:
-            to_draw.setdefault(args, (cached, []))[1].append(rel_path)
+        cards.setdefault(args, []).append(rel_path)
     site_card = card_bytes(
         settings.get("SITESUBTITLE") or sitename,
         "",
         sitename,
         lang=settings.get("DEFAULT_LANG", "en"),
         font_path=font_path,
-        cache_dir=cache_dir,
     )
     _write(generator.output_path, settings["SOCIAL_IMAGE_SITE_SAVE_AS"], site_card)
-    workers = worker_count(settings)
-    jobs = [(args, cached, paths, None) for args, (cached, paths) in to_draw.items()]
-    if workers and len(jobs) >= settings["SOCIAL_IMAGE_PARALLEL_MIN"]:
-        executor = worker_pool(workers)
-        # Workers take the last cards first and this process, if it gets
-        # there before them, the first: together they meet in the middle.
-        futures = {args: executor.submit(render_card, *args) for args, *_ in reversed(jobs)}
-        jobs = [(args, cached, paths, futures[args]) for args, cached, paths, _ in jobs]
-        _PENDING[str(generator.output_path)] = (executor, jobs)
-        logger.debug("Drawing %d social images in %d processes", len(jobs), workers)
-        return
-    _finish(generator.output_path, jobs)
+    memo = memos.current()
+    if memo.pool is not None:
+        memo.pool.ahead([(card_key(memo, args), render_card, args) for args in cards])
+    _PENDING[str(generator.output_path)] = cards
 
 
-def _finish(output_path, jobs):
-    for args, cached, paths, future in jobs:
-        drawn_elsewhere = future is not None and not future.cancel()
-        data = future.result() if drawn_elsewhere else render_card(*args)
-        store(cached, data)
+def write_cards(generator, writer=None):
+    """Write every card: from the memo, a worker, or drawn here."""
+    cards = _PENDING.pop(str(generator.output_path), {})
+    memo = memos.current()
+    for args, paths in cards.items():
+        data = memo.compute(card_key(memo, args), render_card, *args)
         for rel_path in paths:
-            _write(output_path, rel_path, data)
-    logger.debug("Drew %d social images", len(jobs))
-
-
-def write_drawn_cards(generator, writer=None):
-    pending = _PENDING.pop(str(generator.output_path), None)
-    if pending is None:
-        return
-    executor, jobs = pending
-    try:
-        _finish(generator.output_path, jobs)
-    finally:
-        executor.shutdown(cancel_futures=True)
+            _write(generator.output_path, rel_path, data)
+    logger.debug("Wrote %d social images", len(cards))
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.article_generator_finalized.connect(make_cards)
-    signals.article_writer_finalized.connect(write_drawn_cards)
+    core.register()
+    # The title and authors are final once the essays are read and placed.
+    pipeline.on("article_generator_finalized", make_cards, Order.DERIVED)
+    pipeline.on("article_writer_finalized", write_cards, Order.WRITE)
 
 
 ICON_SIZES = {"favicon-64.png": 64, "apple-touch-icon.png": 180, "icon-512.png": 512}

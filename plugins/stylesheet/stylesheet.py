@@ -6,7 +6,8 @@ content, so hosts can cache it for a year and a page costs one CSS request.
 
 Signals: ``generator_init`` (computes the bundle and puts its path in the
 shared template context as ``STYLESHEET_PATH``, on every build, so the preview
-picks up CSS edits) and ``finalized`` (writes the file into the output).
+picks up CSS edits) and ``finalized`` (writes the file into the output, before
+the search index and the HTML rewriting read the output).
 
 Settings (defaults in ``DEFAULTS``):
   STYLESHEET_SOURCE_DIR  folder of the sources (``<THEME>/css``)
@@ -25,16 +26,28 @@ import logging
 import os
 from pathlib import Path
 
-from pelican import signals
+from plugins import core
+from plugins.core import config, pipeline
+from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "STYLESHEET_SOURCE_DIR": None,  # None: <THEME>/css
-    "STYLESHEET_SOURCES": ["tokens.css", "base.css", "layout.css", "components.css", "print.css"],
-    "STYLESHEET_OUTPUT": "theme/css/site.{hash}.css",
-    "STYLESHEET_MINIFY": False,
-}
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "STYLESHEET_SOURCE_DIR": None,  # None: <THEME>/css
+        "STYLESHEET_SOURCES": [
+            "tokens.css",
+            "base.css",
+            "layout.css",
+            "components.css",
+            "print.css",
+        ],
+        "STYLESHEET_OUTPUT": "theme/css/site.{hash}.css",
+        "STYLESHEET_MINIFY": False,
+    },
+    prefixes=("STYLESHEET_",),
+)
 
 _bundles = {}
 
@@ -69,15 +82,8 @@ def output_path_for(css, pattern):
     return pattern.format(hash=digest)
 
 
-def apply_defaults(settings):
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    if not settings["STYLESHEET_SOURCE_DIR"]:
-        settings["STYLESHEET_SOURCE_DIR"] = os.path.join(settings["THEME"], "css")
-
-
-def initialized(pelican):
-    apply_defaults(pelican.settings)
+def source_dir(settings):
+    return settings["STYLESHEET_SOURCE_DIR"] or os.path.join(settings["THEME"], "css")
 
 
 def add_to_context(generator):
@@ -85,9 +91,9 @@ def add_to_context(generator):
     if "STYLESHEET_PATH" in generator.context:
         return
     settings = generator.settings
-    apply_defaults(settings)
+    config.apply_defaults(settings)
     css = build_bundle(
-        settings["STYLESHEET_SOURCE_DIR"],
+        source_dir(settings),
         settings["STYLESHEET_SOURCES"],
         settings["STYLESHEET_MINIFY"],
     )
@@ -107,6 +113,8 @@ def write_bundle(pelican):
 
 
 def register():
-    signals.initialized.connect(initialized)
-    signals.generator_init.connect(add_to_context)
-    signals.finalized.connect(write_bundle)
+    core.register()
+    pipeline.on("generator_init", add_to_context, Order.PREPARE)
+    # The stylesheet is in the output before the search index and the HTML
+    # rewriting read it.
+    pipeline.on("finalized", write_bundle, Order.WRITE)

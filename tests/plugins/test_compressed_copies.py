@@ -1,28 +1,35 @@
-"""Compressed copies are exact, reproducible, and reused from the cache."""
+"""Compressed copies are exact, reproducible, and reused from the memo."""
 
 import gzip
+import pickle
 from types import SimpleNamespace
 
 import brotli
 import pytest
 
 from plugins.compressed_copies import compressed_copies as cc
-from tests.support import ROOT
+from plugins.core import config
+from tests.support import ROOT, build_memo, memo_entries
 
 PAGE = ("<!doctype html><title>t</title>" + "<p>Settlement takes two days. " * 200).encode()
 
 
-def pelican_for(output, cache, workers=0):
-    settings = {"CACHE_PATH": str(cache), "COMPRESSED_COPIES_WORKERS": workers}
-    cc.apply_defaults(settings)
+def pelican_for(output):
+    settings = {}
+    config.apply_defaults(settings)
     return SimpleNamespace(settings=settings, output_path=str(output))
+
+
+def write_copies(output, memo_folder, workers=0):
+    with build_memo(memo_folder, workers):
+        cc.write_copies(pelican_for(output))
 
 
 def test_copies_decompress_to_the_file_and_carry_no_timestamp(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "index.html").write_bytes(PAGE)
     (tmp_path / "out" / "tiny.txt").write_bytes(b"ok")
-    cc.write_copies(pelican_for(tmp_path / "out", tmp_path / "cache"))
+    write_copies(tmp_path / "out", tmp_path / "memo")
     gz = (tmp_path / "out" / "index.html.gz").read_bytes()
     assert gzip.decompress(gz) == PAGE and gz[4:8] == b"\0\0\0\0"
     assert brotli.decompress((tmp_path / "out" / "index.html.br").read_bytes()) == PAGE
@@ -31,18 +38,18 @@ def test_copies_decompress_to_the_file_and_carry_no_timestamp(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_a_rebuild_takes_unchanged_files_from_the_cache(tmp_path, monkeypatch, workers):
+def test_a_rebuild_takes_unchanged_files_from_the_memo(tmp_path, monkeypatch, workers):
     first, second = tmp_path / "first", tmp_path / "second"
     for out in (first, second):
         out.mkdir()
         (out / "index.html").write_bytes(PAGE)
-    cc.write_copies(pelican_for(first, tmp_path / "cache", workers))
+    write_copies(first, tmp_path / "memo", workers)
 
-    def must_not_compress(args):
+    def must_not_compress(*args):
         raise AssertionError(f"compressed again: {args}")
 
-    monkeypatch.setattr(cc, "_compress_file", must_not_compress)
-    cc.write_copies(pelican_for(second, tmp_path / "cache", workers))
+    monkeypatch.setattr(cc, "compress_file", must_not_compress)
+    write_copies(second, tmp_path / "memo", workers)
     for suffix in (".gz", ".br"):
         name = "index.html" + suffix
         assert (second / name).read_bytes() == (first / name).read_bytes()
@@ -52,10 +59,10 @@ def test_a_changed_file_is_compressed_again(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_bytes(PAGE)
-    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    write_copies(out, tmp_path / "memo")
     changed = PAGE.replace(b"two days", b"one day!")
     (out / "index.html").write_bytes(changed)
-    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    write_copies(out, tmp_path / "memo")
     assert gzip.decompress((out / "index.html.gz").read_bytes()) == changed
 
 
@@ -66,7 +73,7 @@ def test_the_stylesheet_is_compressed_harder_than_pages(tmp_path):
     out.mkdir()
     (out / "site.css").write_bytes(css)
     (out / "page.html").write_bytes(css)
-    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    write_copies(out, tmp_path / "memo")
     stylesheet = (out / "site.css.br").read_bytes()
     page = (out / "page.html.br").read_bytes()
     assert brotli.decompress(stylesheet) == css == brotli.decompress(page)
@@ -87,17 +94,19 @@ def test_a_large_file_round_trips_through_a_fitted_window(tmp_path):
     out.mkdir()
     page = b"".join(b"<p>Settlement %d takes %d days.\n" % (n, n % 7) for n in range(40_000))
     (out / "big.html").write_bytes(page)
-    cc.write_copies(pelican_for(out, tmp_path / "cache"))
+    write_copies(out, tmp_path / "memo")
     assert brotli.decompress((out / "big.html.br").read_bytes()) == page
 
 
-def test_the_cache_keeps_one_entry_per_file_with_both_copies(tmp_path):
+def test_the_memo_keeps_one_entry_per_file_with_both_copies(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "index.html").write_bytes(PAGE)
     (out / "tiny.txt").write_bytes(b"ok")
-    cc.write_copies(pelican_for(out, tmp_path / "cache"))
-    entries = sorted(p for p in (tmp_path / "cache" / "compressed").rglob("*") if p.is_file())
+    write_copies(out, tmp_path / "memo")
+    entries = [pickle.loads(p.read_bytes())[0] for p in memo_entries(tmp_path / "memo")]
     assert len(entries) == 2
-    # A file that gets no copies is remembered too (by an empty entry).
-    assert sorted(e.stat().st_size == 0 for e in entries) == [False, True]
+    # A file that gets no copies is remembered too (as None).
+    copies = next(entry for entry in entries if entry is not None)
+    assert gzip.decompress(copies[0]) == PAGE and brotli.decompress(copies[1]) == PAGE
+    assert None in entries

@@ -1,6 +1,7 @@
 """Social cards: CJK-aware line breaking, legible glyphs, identical bytes every time."""
 
 import io
+import pickle
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ from plugins.social_image.social_image import (
     tokens,
     wrap,
 )
-from tests.support import ROOT
+from tests.support import ROOT, build_memo, memo_entries
 
 CHINESE_TITLE = "互联网金融巨头与银行的合作：账户、数据、技术与业务层面的融合"
 
@@ -96,14 +97,14 @@ def test_card_bytes_are_the_same_in_another_process():
 
 
 def test_cached_card_is_reused_and_a_new_title_draws_a_new_one(tmp_path):
-    options = {"lang": "en", "font_path": packaged_font(), "cache_dir": tmp_path}
-    first = card_bytes("Title one", "A. Author", "bzdww", **options)
-    assert len(list(tmp_path.glob("*.png"))) == 1
-    (cached,) = tmp_path.glob("*.png")
-    cached.write_bytes(b"cached")
-    assert card_bytes("Title one", "A. Author", "bzdww", **options) == b"cached"
-    second = card_bytes("Title two", "A. Author", "bzdww", **options)
-    assert second != first and len(list(tmp_path.glob("*.png"))) == 2
+    options = {"lang": "en", "font_path": packaged_font()}
+    with build_memo(tmp_path):
+        first = card_bytes("Title one", "A. Author", "bzdww", **options)
+        (cached,) = memo_entries(tmp_path)
+        cached.write_bytes(pickle.dumps((b"cached", [])))
+        assert card_bytes("Title one", "A. Author", "bzdww", **options) == b"cached"
+        second = card_bytes("Title two", "A. Author", "bzdww", **options)
+    assert second != first and len(memo_entries(tmp_path)) == 2
 
 
 def test_card_is_a_palette_png_whose_title_keeps_anti_aliased_edges():

@@ -1,4 +1,4 @@
-"""The build's shortcuts (build cache, worker processes) never change its output."""
+"""The build's shortcuts (the memo, worker processes) never change its output."""
 
 import logging
 import re
@@ -26,7 +26,7 @@ def test_cached_and_parallel_builds_write_the_same_bytes_as_a_plain_build(speed_
 
 
 def reuse_counts_in(text):
-    found = re.search(r"build_cache: (\d+) results reused, (\d+) computed", text)
+    found = re.search(r"memo: (\d+) results reused, (\d+) computed", text)
     assert found, text[-2000:]
     return int(found.group(1)), int(found.group(2))
 
@@ -36,7 +36,7 @@ def reuse_counts(build):
 
 
 def test_second_build_reuses_what_the_first_computed(speed_builds):
-    assert "build_cache" not in speed_builds["plain"].log
+    assert "results reused" not in speed_builds["plain"].log
     _, cold_computed = reuse_counts(speed_builds["cold"])
     warm_reused, warm_computed = reuse_counts(speed_builds["warm"])
     assert cold_computed > 0
@@ -47,7 +47,7 @@ def test_second_build_reuses_what_the_first_computed(speed_builds):
 
 
 def test_a_rebuild_in_the_same_process_reuses_the_first_build(tmp_path):
-    """`make serve` rebuilds with the same Pelican object: the cache carries over."""
+    """A long-lived process that runs the same Pelican object again reuses the memo."""
     from pelican import Pelican  # noqa: PLC0415
     from pelican.settings import read_settings  # noqa: PLC0415
 
@@ -82,14 +82,14 @@ def test_a_rebuild_in_the_same_process_reuses_the_first_build(tmp_path):
 
 
 def page_counts(build):
-    found = re.search(r"build_cache: (\d+) pages reused, (\d+) rendered", build.log)
+    found = re.search(r"memo: (\d+) pages and feeds reused, (\d+) rendered", build.log)
     assert found, build.log[-2000:]
     return int(found.group(1)), int(found.group(2))
 
 
 def test_the_build_takes_pages_its_render_worker_rendered(speed_builds):
     """The worker and the build agree on every page's key, listings included."""
-    found = re.search(r"pages reused, (\d+) rendered \((\d+) by workers\)",
+    found = re.search(r"pages and feeds reused, (\d+) rendered \((\d+) by workers\)",
                       speed_builds["cold"].log)  # fmt: skip
     assert found, speed_builds["cold"].log[-2000:]
     rendered, by_workers = int(found.group(1)), int(found.group(2))

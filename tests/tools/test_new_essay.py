@@ -8,8 +8,9 @@ import pytest
 from pelican.settings import read_settings
 
 from plugins.content_guard import check_site
+from plugins.core.urls import make_slug
 from tests.support import ROOT, read_source
-from tools.new_essay import create_essay, make_slug
+from tools.new_essay import create_essay
 
 NOW = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -1,30 +1,36 @@
 """Reuse a page's rendered HTML when nothing it read has changed.
 
-Part of ``build_cache``: rendering the templates is the largest cost of a
-warm build, and after one essay changed almost every page renders to the
-same bytes as before.  Each page (and Atom or RSS feed) the writer renders
-is kept in the build cache under a key made of
+Rendering the templates is the largest cost of a rebuild, and after one essay
+changed almost every page renders to the same bytes as before.  The writer
+(``MemoWriter``, Pelican's writer through its ``get_writer`` extension point)
+keeps each page and Atom or RSS feed in the memo under a key made of
 
-- the site digest: every setting, plugin and library (the cache's
-  fingerprint), every file of the theme and plugin folders and every data
-  file of the content folder, and the shared template context, in which each
-  essay or page stands by its source path, URL and output path;
-- the template's name, the output file, its site URL and the page's own
-  variables (the essay, the listing page and its essays, by source path);
+- the site digest: the memo's salt (libraries and plugin code), every file
+  of the theme and plugin folders, every data file of the content folder,
+  and the shared template context (settings included), in which each essay
+  or page stands by its source path, URL and output path;
+- the template's name, the output file and the page's own variables (the
+  essay, the listing page and its essays, by source path);
 
-and with it the essays and pages whose attributes the render read (the
-essay itself, its neighbours, related essays, the essays a listing shows),
-each with a digest of all its state: text, metadata and what plugins added.
-A page is reused only when its key is found and every essay it read is still
-there with the same digest; otherwise it is rendered again.  Reads are seen
-by a hook on ``pelican.contents.Content.__getattribute__`` that is in place
-only while a page renders, so a template or filter cannot read an essay
-without the page depending on it.
+and with it the essays and pages the render read, each with a digest of all
+its state (text, metadata, what plugins added).  A page is reused only when
+its key is found and every essay it read is still there with the same
+digest; otherwise it is rendered again.
 
-Editing an essay's text thus renders again its own page and the few pages
+What a render reads is seen by rendering in a ``TrackingEnvironment``: the
+generator's own templates, filters, tests and globals in a Jinja environment
+whose ``getattr``/``getitem`` (which templates use for every ``a.b`` and
+``a[b]``) note each essay or page they are asked about, and whose filters,
+tests and global functions note the essays and pages passed to them.  This
+is Jinja's documented way to watch attribute access (its sandbox overrides
+the same two methods); nothing of Pelican's or Jinja's classes is changed.
+A feed's render reads exactly the essays it includes, which are noted
+explicitly.
+
+So an edit to one essay's text renders again its own page and the few pages
 that show it (listings, neighbours, related essays, feeds), not the whole
-site.  On a cold build, a worker forked from the build renders essay pages
-from the last into the cache while the build renders from the first
+site.  On a cold build, workers forked from the build render the listings
+and then essay pages from the last while the build renders from the first
 (``start_render_workers``).
 
 Output is byte-identical to a plain render: a reused page is the string the
@@ -34,6 +40,8 @@ while pages are written (as Pelican's own writer assumes): shared objects
 are digested once a build.
 """
 
+from __future__ import annotations
+
 import contextlib
 import dataclasses
 import datetime
@@ -42,15 +50,19 @@ import hashlib
 import io
 import logging
 import os
-import pickle
 import zlib
 from pathlib import Path
 
+import jinja2
 from pelican import signals
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
+from . import config, essays
+from . import memo as memos
+from .workers import can_fork
 
 logger = logging.getLogger(__name__)
 
@@ -61,30 +73,96 @@ SHARED_ATTRIBUTES = frozenset({"settings", "_context"})
 PER_PAGE = frozenset({"localsiteurl", "output_file"})
 # Lists and dicts longer than this are digested once a build (by identity).
 LONG = 16
+# Settings that say where and how fast to build, not what.
+NOT_OUTPUT = {
+    "OUTPUT_PATH", "CACHE_PATH", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION",
+    "WRITE_SELECTED", "WORKERS", "WORKERS_MIN_TASKS", "MEMO_ENABLED", "MEMO_PATH",
+}  # fmt: skip
 
 _STATE = {
     "touched": None,  # {id: content} read by the page being rendered
     "site": None,  # (digest, {key: id(value)}) of the shared context
+    "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
     "refs": {},  # id(content) -> how other objects refer to it
     "objects_digests": {},  # id(object) -> (object, digest of its state)
-    "stats": [0, 0, 0],  # pages reused, rendered, of which by workers
+    "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
+    "by_workers": set(),  # memo keys of pages workers rendered in this build
+    "stats": [0, 0, 0],  # pages from earlier builds, rendered in this one, by workers
 }
 
 
-def _cache():
-    """The build cache of the build running in this process (None: none)."""
-    from .build_cache import current  # noqa: PLC0415 (build_cache imports this module)
-
-    return current()
+def shapes_output(key):
+    """Whether a setting (or context entry) is part of what a build makes."""
+    return key not in NOT_OUTPUT
 
 
-def _tracking_getattribute(self, name):
+# Noting what a render reads ----------------------------------------------------
+
+
+def _note(value):
     touched = _STATE["touched"]
-    if touched is not None:
-        touched[id(self)] = self
-    return object.__getattribute__(self, name)
+    if touched is not None and isinstance(value, Content):
+        touched[id(value)] = value
+
+
+def _note_arguments(args, kwargs):
+    if _STATE["touched"] is None:
+        return
+    for value in (*args, *kwargs.values()):
+        _note(value)
+        if isinstance(value, (list, tuple)) and len(value) <= LONG:
+            for item in value:
+                _note(item)
+
+
+def _noting(function):
+    """``function`` that notes the essays and pages passed to it."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_context & co.
+    def noting(*args, **kwargs):
+        _note_arguments(args, kwargs)
+        return function(*args, **kwargs)
+
+    return noting
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that notes the essays and pages templates read."""
+
+    def getattr(self, obj, attribute):
+        _note(obj)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        _note(obj)
+        return super().getitem(obj, argument)
+
+
+def tracking_environment(env, settings):
+    """The TrackingEnvironment of a generator's environment, made at its first page.
+
+    Built as Pelican builds the generator's (its loader and JINJA_ENVIRONMENT
+    options), then given the generator's filters, tests and globals as
+    plugins left them; the project's own (not Jinja's built-ins) note what
+    they are passed.
+    """
+    found = _STATE["envs"].get(id(env))
+    if found is not None and found[0] is env:
+        return found[1]
+    tracking = TrackingEnvironment(loader=env.loader, **settings["JINJA_ENVIRONMENT"])
+    defaults = jinja2.Environment()
+    for mine, theirs, builtin in (
+        (tracking.filters, env.filters, defaults.filters),
+        (tracking.tests, env.tests, defaults.tests),
+        (tracking.globals, env.globals, defaults.globals),
+    ):
+        for name, value in theirs.items():
+            own = callable(value) and builtin.get(name) is not value
+            mine[name] = _noting(value) if own else value
+    _STATE["envs"][id(env)] = (env, tracking)
+    return tracking
 
 
 # Digests ----------------------------------------------------------------------
@@ -95,8 +173,7 @@ def _content_ref(value):
     refs = _STATE["refs"]
     found = refs.get(id(value))
     if found is None:
-        get = object.__getattribute__
-        found = _digest((type(value).__qualname__, get(value, "source_path"), value.url,
+        found = _digest((type(value).__qualname__, value.source_path, value.url,
                          value.save_as)).encode()  # fmt: skip
         refs[id(value)] = found
     return found
@@ -213,12 +290,12 @@ def _ordered(sequence):
     """Static files by path: Pelican lists them (``staticfiles``) in the order
     of a set, and no page depends on that order (it would not be reproducible)."""
     if sequence and all(isinstance(item, Static) for item in sequence):
-        return sorted(sequence, key=lambda item: object.__getattribute__(item, "source_path"))
+        return sorted(sequence, key=lambda item: item.source_path)
     return sequence
 
 
 def _state_of(value):
-    state = dict(object.__getattribute__(value, "__dict__")) if hasattr(value, "__dict__") else {}
+    state = dict(vars(value)) if hasattr(value, "__dict__") else {}
     if dataclasses.is_dataclass(value):
         state.update((f.name, getattr(value, f.name)) for f in dataclasses.fields(value))
     return state
@@ -254,21 +331,19 @@ def _files_digest(folder, skip):
 
 
 def _site_digest(context):
-    from .build_cache import _CURRENT, shapes_output  # noqa: PLC0415
-
-    settings = _CURRENT["settings"]
+    settings = context
     sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
     digest = hashlib.sha256()
-    digest.update(_cache().fingerprint.encode())
+    digest.update(memos.current().salt.encode())
     # Templates, and whatever else a theme or plugin folder holds beside code.
     folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
-               *settings.get("PLUGIN_PATHS", [])]  # fmt: skip
+               *config.plugin_folders(settings)]  # fmt: skip
     for folder in folders:
         if folder and os.path.isdir(folder):
             digest.update(_files_digest(folder, set()).encode())
     digest.update(_files_digest(settings["PATH"], sources).encode())
     shared = {key: value for key, value in context.items() if key not in PER_PAGE}
-    # Where the build goes is not what it makes, as for the cache's fingerprint.
+    # Where the build goes is not what it makes.
     _feed(digest.update, {k: v for k, v in shared.items() if shapes_output(k)}, set())
     return digest.hexdigest(), {key: id(value) for key, value in shared.items()}
 
@@ -294,11 +369,12 @@ def site_digest(context):
 
 
 class _MemoTemplate:
-    """A template whose render() is served from the build cache when it can be."""
+    """A template whose render() is served from the memo when it can be."""
 
-    def __init__(self, template, context):
+    def __init__(self, template, context, settings):
         self.template = template
         self.context = context
+        self.settings = settings
         self.name = template.name
 
     def __getattr__(self, name):
@@ -306,13 +382,13 @@ class _MemoTemplate:
 
     def render(self, localcontext):
         key = page_key(self.context, localcontext, "page", self.name)
-        return memoised(key, self.template.render, localcontext)
+        env = tracking_environment(self.template.environment, self.settings)
+        tracked = env.get_template(self.name)
+        return memoised(key, tracked.render, localcontext)
 
 
 def page_key(context, localcontext, kind, *parts):
     """The key of a page (or feed) rendered from localcontext, a copy of context."""
-    from .build_cache import key_for  # noqa: PLC0415
-
     site, shared = site_digest(context)
     own = {
         key: value
@@ -320,47 +396,41 @@ def page_key(context, localcontext, kind, *parts):
         if key in PER_PAGE or shared.get(key) != id(value)
     }
     missing = sorted(key for key in shared if key not in localcontext)
-    return key_for(kind, site, *parts, _digest((own, missing)))
+    return memos.key_for(kind, site, *parts, _digest((own, missing)))
 
 
-def memoised(key, function, *args):
-    """function(*args) -> str, from the cache when what it read is unchanged."""
-    from .build_cache import run_captured  # noqa: PLC0415
+def memoised(key, function, *args, reads=()):
+    """function(*args) -> str, from the memo when what it read is unchanged.
 
-    cache = _cache()
-    if _still_valid(cache, key):
-        _, (_, used, packed) = cache.get(key)
-        cache.keep(used)  # the filter results its render took, for pages rendered later
-        by_worker = key in _RENDER["done"]
+    ``reads``: essays and pages the render reads besides those it is seen to.
+    """
+    memo = memos.current()
+    found, entry, records = memo.load(key)
+    if found and _still_valid(entry[0]):
+        memo.hits += 1
+        memos.replay(records)
+        by_worker = key in _STATE["by_workers"]
         _STATE["stats"][1 if by_worker else 0] += 1
         _STATE["stats"][2] += by_worker
-        return zlib.decompress(packed).decode("utf-8", "surrogatepass")
-    touched = {}
-    _STATE["touched"], cache.recording = touched, set()
-    Content.__getattribute__ = _tracking_getattribute
+        return zlib.decompress(entry[1]).decode("utf-8", "surrogatepass")
+    touched = {id(item): item for item in reads}
+    _STATE["touched"] = touched
     try:
-        blob = run_captured(function, *args)
+        output, records = memos.run_captured(function, *args)
     finally:
-        del Content.__getattribute__
-        _STATE["touched"], used, cache.recording = None, cache.recording, None
-    output, records = pickle.loads(blob)
-    reads = sorted(
-        (type(item).__qualname__, object.__getattribute__(item, "source_path"),
-         content_digest(item))
+        _STATE["touched"] = None
+    read = sorted(
+        (type(item).__qualname__, item.source_path, content_digest(item))
         for item in touched.values()
-    )  # fmt: skip
+    )
     packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
-    entry = ((reads, sorted(used), packed), records)
-    cache.put(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+    memo.store(key, (read, packed), records, what=f"the page {key[:12]}")
+    memo.computed += 1
     _STATE["stats"][1] += 1
     return output
 
 
-def _still_valid(cache, key):
-    found, entry = cache.peek(key)
-    if not found:
-        return False
-    reads = entry[0]
+def _still_valid(reads):
     objects = _STATE["objects"]
     for class_name, path, digest in reads:
         current = objects.get((class_name, path))
@@ -370,26 +440,26 @@ def _still_valid(cache, key):
 
 
 class MemoWriter(Writer):
-    """Pelican's writer, rendering pages and feeds through the build cache."""
+    """Pelican's writer, rendering pages and feeds through the memo."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if _cache() is not None and template is not None:
+        if memos.current().enabled and template is not None:
             _collect_page(name)
-            template = _MemoTemplate(template, context)
+            template = _MemoTemplate(template, context, self.settings)
         return super().write_file(name, template, context, *args, **kwargs)
 
     def write_feed(  # noqa: PLR0917 (Writer.write_feed's own signature)
         self, elements, context, path=None, url=None, feed_type="atom",
         override_output=False, feed_title=None,
     ):  # fmt: skip
-        """A feed file as Writer.write_feed writes it, from the cache when it can be.
+        """A feed file as Writer.write_feed writes it, from the memo when it can be.
 
         Only when nothing listens for the feed objects (``feed_generated``,
-        ``feed_written``), which a feed from the cache does not make.
+        ``feed_written``), which a feed from the memo does not make.
         """
         args = (elements, context, path, url, feed_type, override_output, feed_title)
         if (
-            _cache() is None
+            not memos.current().enabled
             or not path
             or bool(signals.feed_generated.receivers)
             or bool(signals.feed_written.receivers)
@@ -407,8 +477,8 @@ class MemoWriter(Writer):
             written.append(complete_path)
             return Path(complete_path).read_text(encoding="utf-8")
 
-        text = memoised(key, write)
-        if not written:  # from the cache
+        text = memoised(key, write, reads=included)
+        if not written:  # from the memo
             os.makedirs(os.path.dirname(complete_path), exist_ok=True)
             with self._open_w(complete_path, "utf-8", override_output) as handle:
                 handle.write(text)
@@ -416,7 +486,7 @@ class MemoWriter(Writer):
 
 
 class _DiscardingWriter(MemoWriter):
-    """In a render worker: renders into the cache and writes nothing."""
+    """In a render worker: renders into the memo and writes nothing."""
 
     @contextlib.contextmanager
     def _open_w(self, filename, encoding, override=False):
@@ -426,10 +496,7 @@ class _DiscardingWriter(MemoWriter):
 # Render workers ---------------------------------------------------------------
 
 # What a forked render worker inherits: the essays and how to write one.
-_RENDER = {
-    "generator": None, "items": [], "write": None, "pending": {}, "listings": [], "done": set(),
-}  # fmt: skip
-
+_RENDER = {"generator": None, "items": [], "write": None, "listings": []}
 
 # The listings ArticlesGenerator.generate_pages writes after the essays.
 LISTINGS = [
@@ -438,19 +505,14 @@ LISTINGS = [
 ]  # fmt: skip
 
 
-def _listings_in_worker(method):
-    """In a forked worker: the cache entries made by one kind of listing page."""
-    cache = _cache()
-    cache.journal = []
+def _render_listings(method):
+    """In a forked worker: render one kind of listing page into the memo."""
     getattr(_RENDER["generator"], method)(_RENDER["write"])
-    return cache.journal
 
 
-def _render_in_worker(index):
-    """In a forked worker: the cache entries made by rendering one essay's page."""
+def _render_essay(index):
+    """In a forked worker: render one essay's page into the memo."""
     generator, article = _RENDER["generator"], _RENDER["items"][index]
-    cache = _cache()
-    cache.journal = []
     # The call ArticlesGenerator.generate_articles makes for each essay.
     _RENDER["write"](
         article.save_as,
@@ -462,29 +524,37 @@ def _render_in_worker(index):
         url=article.url,
         blog=True,
     )
-    return cache.journal
 
 
-def use_context(context):
-    """all_generators_finalized: the generators' shared context, complete."""
+def use_context(generators):
+    """all_generators_finalized: the shared context and every essay, page and
+    static file of this build, then the render workers."""
+    articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
+    if articles_generator is None:
+        return
+    context = articles_generator.context
     _STATE["context"] = context
+    for mapping in (context.get("generated_content", {}), context.get("static_content", {})):
+        for item in mapping.values():
+            if getattr(item, "source_path", None):
+                _STATE["objects"][(type(item).__qualname__, item.source_path)] = item
+    start_render_workers(articles_generator)
 
 
-def start_render_workers(generator, workers, at_least, executor_for):
+def start_render_workers(generator):
     """Render the listings, then the essay pages from the last, in forked
     workers; the build renders from the first and takes each page from a
     worker when it gets there.
 
     The workers are forked from the build once its context is complete: the
-    templates, filters and essays exist only there.  A page the cache holds
-    costs a worker a lookup.  Returns the workers' executor, or None.
+    templates, filters and essays exist only there.  A page the memo holds
+    costs a worker a lookup.
     """
-    items = [
-        *generator.translations, *generator.articles,
-        *generator.hidden_translations, *generator.hidden_articles,
-    ]  # fmt: skip
-    if len(items) < at_least:
-        return None
+    memo = memos.current()
+    pool = memo.pool
+    if pool is None or not can_fork():
+        return
+    items = [item for item in essays.every(generator) if getattr(item, "status", "") != "draft"]
     writer = _DiscardingWriter(generator.output_path, settings=generator.settings)
     _RENDER.update(
         generator=generator,
@@ -492,20 +562,20 @@ def start_render_workers(generator, workers, at_least, executor_for):
         write=functools.partial(
             writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"]
         ),
-        pending={},
-        done=set(),
     )
-    executor = executor_for(workers)
     # The listings first: the build reaches them last, after its half of the
     # essays, and takes them all at once.
-    _RENDER["listings"] = [
-        executor.submit(_listings_in_worker, method)
+    listings = [
+        (("listings", method), _render_listings, (method,))
         for method in LISTINGS
         if hasattr(generator, method)
     ]
-    for index in reversed(range(len(items))):
-        _RENDER["pending"][items[index].save_as] = executor.submit(_render_in_worker, index)
-    return executor
+    pages = [(("page", item.save_as), _render_essay, (index,)) for index, item in enumerate(items)]
+    tasks = [*pages, *reversed(listings)]  # handed out from the last: listings first
+    if len(items) < pool.at_least:
+        return
+    if pool.ahead(tasks):
+        _RENDER["listings"] = [task[0] for task in listings]
 
 
 def _collect_page(name):
@@ -513,41 +583,29 @@ def _collect_page(name):
 
     A page that is not an essay's takes the listings the workers rendered.
     """
-    future = _RENDER["pending"].pop(name, None)
-    if future is not None:
-        _take(future)
+    pool = memos.current().pool
+    if pool is None:
+        return
+    if ("page", name) in pool.pending:
+        _STATE["by_workers"].update(pool.claim(("page", name)))
     else:
         listings, _RENDER["listings"] = _RENDER["listings"], []
-        for one in listings:
-            _take(one)
-
-
-def _take(future):
-    from .build_cache import take  # noqa: PLC0415
-
-    _RENDER["done"].update(take(future))
+        _STATE["by_workers"].update(pool.claim_all(listings))
 
 
 # Signals ----------------------------------------------------------------------
 
 
-def remember(content):
-    """content_object_init: every essay, page and static file of this build."""
-    if _cache() is not None and getattr(content, "source_path", None):
-        _STATE["objects"][(type(content).__qualname__, content.source_path)] = content
-
-
 def writer_class(pelican):
     """get_writer: pages go through the memo while the build writes."""
-    return None if _cache() is None else MemoWriter
+    return MemoWriter if memos.current().enabled else None
 
 
 def reset():
     """A build begins or ends: log its page counts, let its objects go."""
-    _RENDER.update(generator=None, items=[], write=None, pending={}, listings=[], done=set())
+    _RENDER.update(generator=None, items=[], write=None, listings=[])
     stats = _STATE["stats"]
     if any(stats):
-        logger.info("build_cache: %d pages reused, %d rendered (%d by workers)", *stats)
+        logger.info("memo: %d pages and feeds reused, %d rendered (%d by workers)", *stats)
     _STATE.update(touched=None, site=None, context=None, objects={}, digests={}, stats=[0, 0, 0])
-    _STATE["refs"] = {}
-    _STATE["objects_digests"] = {}
+    _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set())

@@ -1,3 +1,0 @@
-from .build_cache import register
-
-__all__ = ["register"]

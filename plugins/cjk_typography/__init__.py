@@ -1,3 +1,0 @@
-from .cjk_typography import register
-
-__all__ = ["register"]

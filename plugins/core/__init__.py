@@ -1,0 +1,146 @@
+"""The build's shared services, which the features import and call explicitly.
+
+Nothing here changes another module's behaviour at run time; each service is
+something a feature calls, or one of Pelican's extension points used once:
+
+- ``config``    every plugin's settings, declared with their defaults; the
+                check at start that stops a misspelt setting;
+- ``pipeline``  the order of the plugins' work on each signal, fixed by the
+                steps themselves and not by the order of ``PLUGINS``;
+- ``memo``      results of pure, expensive steps, one file an entry, read on
+                demand, keyed where the work is done;
+- ``workers``   the build's worker processes, forked to compute memo entries
+                ahead of the build;
+- ``reading``   the site's one Markdown reader (``readers_init``): Pelican's,
+                with metadata escaped, typography (CJK left as typed) and the
+                memo, composed in one place;
+- ``pages``     the writer (``get_writer``) that reuses pages whose inputs did
+                not change;
+- ``html``      the one HTML tokenizer and walker for plugins that scan
+                rendered HTML;
+- ``essays``    which essays a step walks (all, published) and absolute URLs;
+- ``urls``      where an essay or page is published, and the slug of a title;
+- ``files``     atomic writes and cache folders; ``errors``: how the build
+                stops for a mistake someone can fix.
+
+Every project plugin uses the core, so it takes part in every build whether
+or not ``PLUGINS`` names it; its own steps run first and last.
+
+Settings (defaults in ``DEFAULTS``):
+  MEMO_ENABLED               keep and reuse results across builds (True)
+  MEMO_PATH                  folder of the memo; None: <CACHE_PATH>/memo
+  WORKERS                    worker processes; None: one fewer than the CPUs;
+                             0: none
+  WORKERS_MIN_TASKS          fewer tasks than this (32) are done by the build
+                             alone
+  TYPOGRAPHY                 typogrify essays while reading them (True);
+                             Pelican's TYPOGRIFY must then be False
+  TYPOGRAPHY_VERBATIM_LANGS  languages (and their regional forms, zh-TW…)
+                             left as typed: ["zh", "ja", "ko"]
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from . import config, pages, pipeline, reading
+from . import memo as memos
+from .errors import stop
+from .files import cache_folder
+from .pipeline import Order
+from .workers import Pool, worker_count
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "MEMO_ENABLED": True,
+        "MEMO_PATH": None,
+        "WORKERS": None,
+        "WORKERS_MIN_TASKS": 32,
+        "TYPOGRAPHY": True,
+        "TYPOGRAPHY_VERBATIM_LANGS": ["zh", "ja", "ko"],
+    },
+    prefixes=("MEMO_", "WORKERS_", "TYPOGRAPHY_"),
+)
+PLUGIN_ROOT = Path(__file__).resolve().parent.parent
+
+
+def check_settings(pelican):
+    """Every plugin's defaults, then the check for misspelt settings."""
+    settings = pelican.settings
+    plugins = pipeline.active_plugins()
+    config.apply_defaults(settings, plugins)
+    problems = config.problems(settings, plugins)
+    if settings.get("TYPOGRIFY") and settings.get("TYPOGRAPHY"):
+        problems.append(
+            "setting 'TYPOGRIFY' is True: Pelican would set type again after the site's "
+            "reader did (CJK essays included) — set TYPOGRIFY = False; TYPOGRAPHY = True "
+            "has the reader typogrify with Pelican's TYPOGRIFY_* options"
+        )
+    if problems:
+        stop(problems, "setting problem")
+
+
+_LAST = {"memo": None}
+
+
+def start_services(pelican):
+    """The memo and the workers of this build."""
+    close_services(None)
+    settings = pelican.settings
+    folder = None
+    if settings["MEMO_ENABLED"]:
+        folder = cache_folder(settings, settings["MEMO_PATH"], "memo")
+    memo = memos.Memo(folder, memos.code_salt(PLUGIN_ROOT))
+    if memo.enabled:
+        memo.pool = Pool(memo, worker_count(settings), settings["WORKERS_MIN_TASKS"])
+    memos.start(memo)
+    _LAST["memo"] = memo
+    pages.reset()
+
+
+def services_for_run(pelican):
+    """get_generators, sent as each run begins: a second ``run()`` of the same
+    Pelican object (a long-lived preview) gets its services again."""
+    if _LAST["memo"] is None:
+        start_services(pelican)
+
+
+def close_services(pelican):
+    """Stop the workers, tidy the memo, say what it saved."""
+    memo, _LAST["memo"] = _LAST["memo"], None
+    if memo is None:
+        return
+    if memo.pool is not None:
+        memo.pool.stop()
+    pages.reset()
+    if memo.enabled and pelican is not None:
+        removed = memo.prune()
+        logger.info(
+            "memo: %d results reused, %d computed (%d by workers), %d old entries removed, in %s",
+            memo.hits,
+            memo.computed,
+            memo.by_workers,
+            removed,
+            memo.folder,
+        )
+    memos.start(memos.Memo(None))
+
+
+def install_reader(readers_object):
+    reading.install(readers_object)
+
+
+def register():
+    # Settings first: every other step reads them.
+    pipeline.on("initialized", check_settings, Order.SETTINGS)
+    pipeline.on("initialized", start_services, Order.SERVICES)
+    pipeline.on("get_generators", services_for_run, Order.SERVICES)
+    pipeline.on("readers_init", install_reader, Order.SERVICES)
+    # After every step that changes the essays: pages are keyed by their state.
+    pipeline.on("all_generators_finalized", pages.use_context, Order.WRITE)
+    pipeline.on("get_writer", pages.writer_class, Order.SERVICES)
+    pipeline.on("finalized", close_services, Order.CLOSE)

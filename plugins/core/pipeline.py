@@ -1,0 +1,121 @@
+"""The order of the plugins' work, written here and not by the order of ``PLUGINS``.
+
+Pelican 4.12 calls a signal's receivers in the order they were connected,
+which is the order of ``PLUGINS``: moving one plugin used to change what the
+site published (with the CJK plugin first, an unescaped title reached nine
+pages).  So features do not connect to Pelican's signals themselves.  They
+hand each receiver to ``on()`` with an ``Order``, and the core connects one
+dispatcher per signal that calls them by order, then by name: any order of
+``PLUGINS`` runs the same steps in the same sequence.  Each step says, where
+it is handed over, why it needs its place (as mkdocs-material's
+``@event_priority`` does).
+
+Only the plugins of the build under way take part: a process that builds
+twice with different ``PLUGINS`` (the tests, an in-process preview) does not
+run the first build's steps in the second, though blinker keeps every
+connection for the life of the process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import IntEnum
+
+from pelican import signals
+
+logger = logging.getLogger(__name__)
+
+
+class Order(IntEnum):
+    """Bands of work, in the order a build needs them done."""
+
+    SETTINGS = 0  # defaults and the settings check: before anything reads a setting
+    SERVICES = 10  # the memo and the workers: before any step caches or forks
+    PREPARE = 20  # settings derived from others (folders to publish)
+    GUARD = 30  # the content checks: before anything is built
+    URLS = 40  # where content goes: before anything uses a URL
+    CONTENT = 50  # rewrite essays' rendered content: pages and feeds both carry it
+    DERIVED = 60  # read the finished content (reading time, series, related essays, cards)
+    WRITE = 70  # files written beside the pages (stylesheet, cards, feeds)
+    INDEX = 80  # the search index reads the finished pages
+    REWRITE = 90  # fingerprint scripts, minify HTML: every page is written
+    COMPRESS = 100  # compressed copies of the final bytes
+    DEPLOY = 110  # host configuration naming the final files
+    CLOSE = 200  # stop the workers, keep the memo
+
+
+@dataclass(frozen=True)
+class Step:
+    order: int
+    name: str  # module.function: ties in an order band are broken by name
+    owner: str  # the plugin package as PLUGINS names it ("plugins.sidenotes")
+    receiver: object
+
+
+_STEPS: dict[str, dict[str, Step]] = {}
+_DISPATCHERS: dict[str, object] = {}
+# Plugin names of the build under way (None: no build has started: every step runs).
+_ACTIVE: dict[str, frozenset | None] = {"plugins": None}
+
+
+def owner_of_module(module_name):
+    """The plugin package a module belongs to: ``plugins.<name>``."""
+    parts = module_name.split(".")
+    return ".".join(parts[:2]) if parts[0] == "plugins" else parts[0]
+
+
+def on(signal_name, receiver, order):
+    """Run ``receiver`` on Pelican's ``signal_name`` at ``order`` (see ``Order``).
+
+    Registering the same receiver again (Pelican calls ``register()`` on every
+    build) changes nothing.
+    """
+    name = f"{receiver.__module__}.{receiver.__qualname__}"
+    steps = _STEPS.setdefault(signal_name, {})
+    steps[name] = Step(int(order), name, owner_of_module(receiver.__module__), receiver)
+    if signal_name not in _DISPATCHERS:
+        dispatcher = _dispatcher_for(signal_name)
+        _DISPATCHERS[signal_name] = dispatcher
+        # Strong reference: the dispatcher is made here, not defined at module level.
+        getattr(signals, signal_name).connect(dispatcher, weak=False)
+
+
+def _active(step):
+    return takes_part(step.owner, _ACTIVE["plugins"])
+
+
+def takes_part(owner, plugins):
+    """Whether a plugin package takes part in a build of ``plugins`` (None: any build)."""
+    if plugins is None:
+        return True
+    if owner == "plugins.core":  # the core serves every build that has a project plugin
+        return any(name.startswith("plugins.") for name in plugins)
+    return any(name == owner or name.startswith(owner + ".") for name in plugins)
+
+
+def steps(signal_name):
+    """The steps this build runs on ``signal_name``, in order."""
+    found = sorted(_STEPS.get(signal_name, {}).values(), key=lambda s: (s.order, s.name))
+    return [step for step in found if _active(step)]
+
+
+def _dispatcher_for(signal_name):
+    def dispatch(sender, **kwargs):
+        if signal_name == "initialized":
+            _ACTIVE["plugins"] = frozenset(sender.settings.get("PLUGINS") or ())
+        result = None
+        for step in steps(signal_name):
+            value = step.receiver(sender, **kwargs)
+            # get_writer and get_generators answer with a value: the first one counts.
+            if result is None:
+                result = value
+        return result
+
+    dispatch.__name__ = dispatch.__qualname__ = f"dispatch_{signal_name}"
+    return dispatch
+
+
+def active_plugins():
+    """Plugin names of the build under way, or None before any build."""
+    return _ACTIVE["plugins"]

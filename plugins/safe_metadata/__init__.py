@@ -1,3 +1,0 @@
-from .safe_metadata import register
-
-__all__ = ["register"]
