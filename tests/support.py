@@ -251,3 +251,15 @@ def build_memo(folder, workers=0):
 def memo_entries(folder):
     """The memo's entry files under ``folder``."""
     return sorted(p for p in Path(folder).glob("??/*") if not p.name.endswith(".tmp"))
+
+
+def import_site_plugins():
+    """Import every plugin the production settings name, as Pelican does, so
+    their settings are declared and their steps registered."""
+    import importlib  # noqa: PLC0415
+
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    for name in read_settings(str(ROOT / "publishconf.py"))["PLUGINS"]:
+        if name.startswith("plugins."):
+            importlib.import_module(name).register()

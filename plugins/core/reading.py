@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 # Settings the reading of a file depends on (besides the file itself).
 READ_SETTINGS = (
-    "MARKDOWN", "FORMATTED_FIELDS", "DEFAULT_LANG", "TYPOGRAPHY", "TYPOGRAPHY_VERBATIM_LANGS",
+    "FORMATTED_FIELDS", "DEFAULT_LANG", "TYPOGRAPHY", "TYPOGRAPHY_VERBATIM_LANGS",
     "TYPOGRIFY_IGNORE_TAGS", "TYPOGRIFY_OMIT_FILTERS", "TYPOGRIFY_DASHES",
 )  # fmt: skip
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -228,6 +228,17 @@ def read_uncached(settings, source_path):
     return Reading(content, portable(metadata), raw, reader.problems)
 
 
+def markdown_config(settings):
+    """MARKDOWN as Pelican's reader completes it on first use (every configured
+    extension listed, plus ``meta``), so a key made before and after is the same."""
+    config = dict(settings.get("MARKDOWN") or {})
+    extensions = list(config.get("extensions") or [])
+    for name in [*(config.get("extension_configs") or {}), "markdown.extensions.meta"]:
+        if name not in extensions:
+            extensions.append(name)
+    return {**config, "extensions": extensions}
+
+
 def read_key(memo, settings, source_path):
     """The memo key of reading ``source_path``; None when it cannot be read."""
     try:
@@ -239,6 +250,7 @@ def read_key(memo, settings, source_path):
         "read",
         data,
         os.path.abspath(source_path),
+        memos.stable(markdown_config(settings)),
         settings=memos.settings_part(settings, READ_SETTINGS),
     )
 
