@@ -44,8 +44,8 @@ Attributes: ``article.charts``, the number of charts drawn.
 
 Library: leather (wireservice), chosen because it is pure Python with no
 dependencies (a 40 kB install that imports in milliseconds), builds its
-SVG as an ElementTree we can wrap and label, and writes only presentation
-attributes: a five-point line chart is about 3 kB.  matplotlib was rejected
+SVG as an ElementTree we can wrap, label and recolour (``ChartTheme``), and
+writes only presentation attributes: a five-point line chart is about 3 kB.  matplotlib was rejected
 for output and speed: a 40 MB install, ~0.5 s import, and SVG full of
 ``style="…"`` attributes (blocked by the CSP) and hashed ids; pygal embeds
 ``<style>`` and ``<script>`` elements and random ids in every chart, which
@@ -57,6 +57,7 @@ import html
 import logging
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -210,16 +211,59 @@ def series_for(spec, rows, csv_name, column):
     return values
 
 
-def _configure_theme():
-    leather.theme.background_color = "none"
-    leather.theme.title_color = "currentColor"
-    leather.theme.legend_color = "currentColor"
-    leather.theme.axis_title_color = "currentColor"
-    leather.theme.label_color = "currentColor"
-    leather.theme.tick_color = "#9a978e"
-    leather.theme.zero_color = "#6b6963"
-    # Room on the right for the last x label, which leather centres on the edge.
-    leather.theme.margin = 0.05
+@dataclass(frozen=True)
+class ChartTheme:
+    """The colours of one chart's frame; the series take CHARTS_COLORS.
+
+    leather has no per-chart theme: it reads the globals of ``leather.theme``
+    while drawing.  Rather than change those for every user of the library,
+    each chart is drawn with leather's defaults and ``apply`` then recolours
+    the elements of that chart's SVG by the role leather drew them for.
+    Text is ``currentColor`` so it follows the page in light and dark mode;
+    the grid greys read on both backgrounds.  leather's default margin (5% of
+    the width) leaves room for the last x label, which it centres on the edge.
+    """
+
+    background: str = "none"  # "none" drops the background rectangle
+    title: str = "currentColor"
+    legend: str = "currentColor"
+    axis_title: str = "currentColor"
+    label: str = "currentColor"
+    tick: str = "#9a978e"
+    zero: str = "#6b6963"
+
+    def apply(self, group):
+        """Recolour a group from ``leather.Chart.to_svg_group``, in place.
+
+        Its layout: a background rect, then a margin group holding the header
+        (chart title text, legend items of a bubble rect and a label text)
+        and the body (one ``g.axis`` per axis: its title text and ``g.tick``
+        groups of a line and a label text; then the series).
+        """
+        background = group.find("rect")
+        if self.background == "none":
+            group.remove(background)
+        else:
+            background.set("fill", self.background)
+        header = group.find("g/g")
+        for title in header.findall("text"):
+            title.set("fill", self.title)
+        for label in header.iterfind("g/g/text"):
+            label.set("fill", self.legend)
+        for axis in group.iter("g"):
+            if not axis.get("class", "").startswith("axis "):
+                continue
+            for title in axis.findall("text"):
+                title.set("fill", self.axis_title)
+            for tick in axis.iterfind("g[@class='tick']"):
+                line = tick.find("line")
+                # leather strokes the tick at value 0 with its zero colour.
+                is_zero = line.get("stroke") == leather.theme.zero_color
+                line.set("stroke", self.zero if is_zero else self.tick)
+                tick.find("text").set("fill", self.label)
+
+
+SITE_THEME = ChartTheme()
 
 
 def _format_number(value):
@@ -228,9 +272,8 @@ def _format_number(value):
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def draw_svg(spec, data, settings, ident):
+def draw_svg(spec, data, settings, ident, *, theme):
     xs, x_kind, ys_by_column = data
-    _configure_theme()
     chart = leather.Chart()
     colors = settings["CHARTS_COLORS"]
     units = f" ({spec['units']})" if spec.get("units") else ""
@@ -252,9 +295,7 @@ def draw_svg(spec, data, settings, ident):
             chart.add_line(points, name=column, stroke_color=colors[index % len(colors)])
     width, height = settings["CHARTS_WIDTH"], settings["CHARTS_HEIGHT"]
     group = chart.to_svg_group(width=width, height=height)
-    for rect in list(group.findall("rect")):
-        if rect.get("fill") == "none":
-            group.remove(rect)
+    theme.apply(group)
     svg = ET.Element(
         "svg",
         {
@@ -361,7 +402,7 @@ def figure_html(spec, svg, rows, *, data_path, date_format, ident):
     )
 
 
-def render_chart(body, fence_line, settings, ident, date_format):
+def render_chart(body, fence_line, settings, ident, date_format, *, theme=SITE_THEME):
     spec, lines = parse_spec(body, fence_line)
     data_dir = Path(settings["PATH"]) / settings["CHARTS_DATA_PATH"]
     path, rows = read_rows(data_dir, spec, lines)
@@ -378,7 +419,7 @@ def render_chart(body, fence_line, settings, ident, date_format):
             ys[column] = series_for(spec, rows, spec["csv"], column)
         except ChartError as exc:
             raise ChartError(lines["y"], str(exc)) from None
-    svg = draw_svg(spec, (xs, x_kind, ys), settings, ident)
+    svg = draw_svg(spec, (xs, x_kind, ys), settings, ident, theme=theme)
     data_path = f"{settings['CHARTS_DATA_PATH']}/{path.name}"
     return figure_html(spec, svg, rows, data_path=data_path, date_format=date_format, ident=ident)
 

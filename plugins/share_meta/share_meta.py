@@ -5,7 +5,8 @@ Templates print canonical links, OpenGraph and Twitter card tags themselves
 cannot do well:
 
 ``absolute_url(path)``
-    a template global: ``SITEURL`` + ``/`` + ``path``.  With
+    a template global, and a filter of the same name for mapping it over a
+    list (``paths|map("absolute_url")``): ``SITEURL`` + ``/`` + ``path``.  With
     ``RELATIVE_URLS`` the writer swaps ``SITEURL`` for a relative prefix in
     each page's context, but OpenGraph, JSON-LD, sitemaps and robots.txt need
     absolute URLs, so this reads the setting itself.
@@ -25,8 +26,8 @@ author or by corrections) for ``dateModified``, authors, category, tags, lang,
 ``isBasedOn`` (a ``CreativeWork`` in the original language) and
 ``translator`` (a ``Person``, or an ``Organization`` for machine translation).
 
-Signals: ``generator_init`` (adds the global and
-the filter to each generator's Jinja environment).
+Signals: ``generator_init`` (adds the global and the filters to each
+generator's Jinja environment).
 
 Settings (defaults in ``DEFAULTS``):
   SHARE_META_LOGO          site-relative path of the publisher logo (a square
@@ -193,7 +194,10 @@ def json_ld_filter(settings, article):
 def add_to_environment(generator):
     settings = generator.settings
     config.apply_defaults(settings)
-    generator.env.globals["absolute_url"] = partial(absolute_url, settings)
+    url = partial(absolute_url, settings)
+    generator.env.globals["absolute_url"] = url
+    # Also a filter, so a template can map it over a list of paths.
+    generator.env.filters["absolute_url"] = url
     generator.env.filters["json_ld"] = partial(json_ld_filter, settings)
 
 

@@ -1,11 +1,16 @@
 """Chart blocks: finding them in the source, reading their spec, drawing SVG."""
 
+import copy
+import importlib.util
 import re
+import xml.etree.ElementTree as ET
 
+import leather
 import pytest
 
 from plugins.editorial.charts import (
     ChartError,
+    ChartTheme,
     find_chart_blocks,
     parse_spec,
     render_chart,
@@ -73,3 +78,70 @@ def test_same_input_draws_byte_identical_charts(settings):
     body = [(2, "csv: deposits.csv"), (3, "x: year"), (4, "y: deposits, loans"), (5, "title: D")]
     first = render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y")
     assert render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y") == first
+
+
+LINE = [(2, "csv: deposits.csv"), (3, "x: year"), (4, "y: deposits, loans"), (5, "title: D")]
+BAR = [(2, "csv: market-share.csv"), (3, "type: bar"), (4, "x: bank"), (5, "y: share")]
+BAR += [(6, "title: S")]
+
+
+def _theme_globals(module):
+    return {name: value for name, value in vars(module).items() if not name.startswith("__")}
+
+
+def _leather_theme_as_shipped():
+    """leather.theme loaded afresh from its file, whatever happened to the imported one."""
+    spec = importlib.util.spec_from_file_location("leather_theme_fresh", leather.theme.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _svg(figure):
+    return ET.fromstring(re.search(r"<svg.*</svg>", figure, re.S).group())
+
+
+def test_drawing_leaves_leathers_theme_globals_untouched(settings):
+    before = copy.deepcopy(_theme_globals(leather.theme))
+    render_chart(LINE, 1, settings, "chart-t-1", "%-d %B %Y")
+    render_chart(BAR, 1, settings, "chart-t-2", "%-d %B %Y", theme=ChartTheme(tick="red"))
+    assert _theme_globals(leather.theme) == before
+    assert _theme_globals(leather.theme) == _theme_globals(_leather_theme_as_shipped())
+
+
+@pytest.mark.parametrize("body", [LINE, BAR], ids=["line", "bar"])
+def test_chart_frame_takes_the_site_colours(settings, body):
+    svg = _svg(render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y"))
+    # No background rectangle: every rect left is a bar or a legend bubble.
+    assert {r.get("fill") for r in svg.iterfind(".//{*}rect")} <= set(settings["CHARTS_COLORS"])
+    assert {t.get("fill") for t in svg.iterfind(".//{*}text")} == {"currentColor"}
+    ticks = list(svg.iterfind(".//{*}g[@class='tick']"))
+    assert ticks
+    for tick in ticks:
+        zero = tick.find("{*}text").text == "0"
+        assert tick.find("{*}line").get("stroke") == ("#6b6963" if zero else "#9a978e")
+    if body is BAR:
+        assert any(tick.find("{*}text").text == "0" for tick in ticks)
+
+
+@pytest.mark.parametrize("body", [LINE, BAR], ids=["line", "bar"])
+def test_a_chart_theme_colours_only_its_own_chart(settings, body):
+    plain = render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y")
+    theme = ChartTheme(
+        background="#fff", legend="#000", axis_title="#111", label="#222", tick="#333", zero="#444"
+    )
+    svg = _svg(render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y", theme=theme))
+    assert render_chart(body, 1, settings, "chart-t-1", "%-d %B %Y") == plain
+
+    def fills(path):
+        return [element.get("fill") for element in svg.iterfind(path)]
+
+    assert fills("{*}g/{*}rect") == ["#fff"]
+    assert fills(".//{*}g[@class='axis bottom']/{*}text") == ["#111"]
+    assert fills(".//{*}g[@class='axis left']/{*}text") == ["#111"]
+    assert set(fills(".//{*}g[@class='tick']/{*}text")) == {"#222"}
+    strokes = {line.get("stroke") for line in svg.iterfind(".//{*}g[@class='tick']/{*}line")}
+    assert strokes == ({"#333", "#444"} if body is BAR else {"#333"})
+    # The header (first group) holds the legend, only on the line chart (two series).
+    legend = fills("{*}g/{*}g/{*}g[1]/{*}g/{*}g/{*}text")
+    assert legend == (["#000", "#000"] if body is LINE else [])
