@@ -27,6 +27,11 @@ import re
 from pelican import signals
 from pelican.readers import MarkdownReader
 
+try:
+    from plugins.core import html as bzhtml
+except ImportError:  # loaded as a top-level plugin package
+    from core import html as bzhtml
+
 logger = logging.getLogger(__name__)
 
 
@@ -38,20 +43,27 @@ def escape_title(metadata):
     return metadata
 
 
-_URL_ATTRIBUTE = re.compile(r'(?P<name>\s(?:href|src))="(?P<value>[^"]*)"')
+_URL_ATTRIBUTES = ("href", "src")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 
 
+def _runs_script(url):
+    # Browsers drop tabs and newlines anywhere in a URL, and control characters
+    # and spaces around it: with all of them squeezed out, none hides the scheme.
+    return re.sub(r"[\x00-\x20]+", "", url).lower().startswith(_SCRIPT_SCHEMES)
+
+
 def drop_script_urls(markup):
-    """Empty every href/src whose URL runs script; Markdown quotes them with "."""
-
-    def replace(match):
-        squeezed = re.sub(r"[\x00-\x20]+", "", html.unescape(match["value"])).lower()
-        if squeezed.startswith(_SCRIPT_SCHEMES):
-            return f'{match["name"]}=""'
-        return match[0]
-
-    return _URL_ATTRIBUTE.sub(replace, markup)
+    """Empty every href and src attribute whose URL runs script."""
+    edits = [
+        (attribute.start, attribute.end, f'{attribute.name}=""')
+        for tag in bzhtml.start_tags(markup)
+        # A scheme needs its ":", written out or as a character reference.
+        if ":" in tag.attributes or "&" in tag.attributes
+        for attribute in tag.attribute_items()
+        if attribute.name in _URL_ATTRIBUTES and _runs_script(attribute.value)
+    ]
+    return bzhtml.apply_edits(markup, edits) if edits else markup
 
 
 class TextTitleMarkdownReader(MarkdownReader):
