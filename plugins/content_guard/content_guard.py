@@ -59,7 +59,6 @@ import logging
 import os
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -67,6 +66,7 @@ from pelican.utils import slugify
 
 from plugins import core
 from plugins.core import config, pipeline, urls
+from plugins.core import html as bzhtml
 from plugins.core.errors import BuildStop, report
 from plugins.core.pipeline import Order
 
@@ -550,55 +550,58 @@ def check_links(source: Source, content_root: Path, problems):
                 )
 
 
-class _HTMLScanner(HTMLParser):
-    """Collect script, event handlers, script URLs and images without alt text."""
-
-    def __init__(self, where):
-        super().__init__(convert_charrefs=True)
-        self.where = where
-        self.findings = []  # (what, needle to find its line, fix)
-
-    def handle_starttag(self, tag, attrs):
-        where = self.where
-        if tag == "script":
-            self.findings.append((f"{where} has a <script> element", "<script", NO_SCRIPT))
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.findings.append(
-                    (f"{where} has an event-handler attribute {name}= on <{tag}>", name, NO_SCRIPT)
+def _tag_findings(tag, where):
+    """Script, event handlers, script URLs and images without alt text or from
+    elsewhere, in one start tag: (what, needle to find its line, fix) each."""
+    findings = []
+    name = tag.name
+    if name == "script":
+        findings.append((f"{where} has a <script> element", "<script", NO_SCRIPT))
+    attributes = tag.attribute_items()
+    for attribute in attributes:
+        if attribute.name.startswith("on"):
+            findings.append(
+                (
+                    f"{where} has an event-handler attribute {attribute.name}= on <{name}>",
+                    attribute.name,
+                    NO_SCRIPT,
                 )
-            elif name in URL_ATTRIBUTES and value:
-                squeezed = re.sub(r"[\x00-\x20]+", "", value).lower()
-                if squeezed.startswith(SCRIPT_SCHEMES):
-                    scheme = squeezed.split(":", 1)[0]
-                    self.findings.append(
-                        (
-                            f"{where} has a {scheme}: URL in <{tag} {name}>",
-                            scheme,
-                            "link to a web address or another essay: essays may not carry scripts",
-                        )
+            )
+        elif attribute.name in URL_ATTRIBUTES and attribute.value:
+            squeezed = re.sub(r"[\x00-\x20]+", "", attribute.value).lower()
+            if squeezed.startswith(SCRIPT_SCHEMES):
+                scheme = squeezed.split(":", 1)[0]
+                findings.append(
+                    (
+                        f"{where} has a {scheme}: URL in <{name} {attribute.name}>",
+                        scheme,
+                        "link to a web address or another essay: essays may not carry scripts",
                     )
-        if tag == "img" and not (dict(attrs).get("alt") or "").strip():
-            src = dict(attrs).get("src") or ""
-            self.findings.append(
-                (
-                    f"image {src!r} in {where} has no alt text",
-                    src or "![",
-                    "describe the image in the brackets: ![What the chart shows](…)",
                 )
+    if name != "img":
+        return findings
+    # Of repeated attributes the last counts, as html.parser reads them.
+    values = {attribute.name: attribute.value for attribute in attributes}
+    src = values.get("src", "")
+    if not values.get("alt", "").strip():
+        findings.append(
+            (
+                f"image {src!r} in {where} has no alt text",
+                src or "![",
+                "describe the image in the brackets: ![What the chart shows](…)",
             )
-        src = (dict(attrs).get("src") or "").strip() if tag == "img" else ""
-        if src and not LINKED_SRC_RE.match(src):
-            self.findings.append(
-                (
-                    f"image {src!r} in {where} is not linked with {{static}} or {{attach}}",
-                    src,
-                    "put the file in content/images/ and write ![alt]({static}/images/name.png)"
-                    " (pages load nothing from other sites)",
-                )
+        )
+    src = src.strip()
+    if src and not LINKED_SRC_RE.match(src):
+        findings.append(
+            (
+                f"image {src!r} in {where} is not linked with {{static}} or {{attach}}",
+                src,
+                "put the file in content/images/ and write ![alt]({static}/images/name.png)"
+                " (pages load nothing from other sites)",
             )
-
-    handle_startendtag = handle_starttag
+        )
+    return findings
 
 
 def render_markdown(text, settings, raw_html=True):
@@ -637,10 +640,8 @@ def may_carry_markup(text):
 
 
 def scan_html(markup, where):
-    scanner = _HTMLScanner(where)
-    scanner.feed(markup)
-    scanner.close()
-    return scanner.findings
+    """What a body or summary rendered as ``markup`` must not carry, in document order."""
+    return [finding for tag in bzhtml.start_tags(markup) for finding in _tag_findings(tag, where)]
 
 
 def check_body(source: Source, settings, problems):

@@ -16,9 +16,11 @@ other entities count as the characters they stand for, typogrify's
 ``<span class="caps|amp|dquo|quo">`` wrappers are looked through, apostrophes
 and hyphens match their typographic forms, and case is ignored.  The essay's
 bytes are only ever inserted into, never re-serialised.  Each essay's HTML is
-read once into runs of text; the one regex for all terms is then tried only
-where the first word of a term occurs (found by plain substring search), so
-essays that mention few terms cost little more than reading their HTML.
+read once into runs of text (by the shared HTML reader, ``core.html``, told
+which elements to skip and which wrappers to look through); the one regex
+for all terms is then tried only where the first word of a term occurs
+(found by plain substring search), so essays that mention few terms cost
+little more than reading their HTML.
 
 Mistakes in the glossary (TOML syntax, an entry without a definition, an
 alias claimed by two terms, an unknown key) are logged as errors naming the
@@ -60,6 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plugins.core import config, essays
+from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 
 from .common import set_content
@@ -83,14 +86,8 @@ SKIP_ELEMENTS = {
     "script", "style", "svg", "math", "abbr", "dfn", "figure", "aside", "details",
     "button", "label", "select", "textarea", "title",
 }  # fmt: skip
-VOID_ELEMENTS = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-    "source", "track", "wbr",
-}  # fmt: skip
 # Inline wrappers typogrify adds inside words and phrases; matching sees through them.
-TYPOGRIFY_SPAN = re.compile(r'<span class="(?:caps|amp|dquo|quo)">')
-TOKEN = re.compile(r"<!--.*?-->|<[^>]*>|[^<]+", re.S)
-TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)")
+TYPOGRIFY_WRAPPERS = frozenset(f'<span class="{name}">' for name in ("caps", "amp", "dquo", "quo"))
 # Character references as the text runs decode them (with their semicolon).
 ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 # A wrapper that a match starts right after; no longer than WRAPPER_WINDOW.
@@ -256,65 +253,6 @@ def build_matcher(terms):
     if not groups:
         return None
     return re.compile("|".join(groups), re.IGNORECASE)
-
-
-class _Walker:
-    """Tracks open elements while tokens go by: are we inside a skipped one?"""
-
-    def __init__(self):
-        self.stack = []
-        self.skipping = 0
-
-    def is_transparent(self, value, tag):
-        """Typogrify's wrappers (and their closing tags) do not break a run."""
-        if tag.group(1) == "" and TYPOGRIFY_SPAN.fullmatch(value):
-            self.stack.append("span~")
-            return True
-        closes_wrapper = tag.group(1) == "/" and tag.group(2).lower() == "span"
-        if closes_wrapper and self.stack and self.stack[-1] == "span~":
-            self.stack.pop()
-            return True
-        return False
-
-    def feed(self, value, tag):
-        name = tag.group(2).lower()
-        if tag.group(1) == "/":
-            while name in self.stack:
-                popped = self.stack.pop()
-                self.skipping -= popped in SKIP_ELEMENTS
-                if popped == name:
-                    break
-        elif name not in VOID_ELEMENTS and not value.rstrip(">").endswith("/"):
-            self.stack.append(name)
-            self.skipping += name in SKIP_ELEMENTS
-
-
-def _text_runs(markup):
-    """Yield runs of linkable text, each a list of (raw start, raw text) tokens.
-
-    A run is text uninterrupted by any tag except typogrify's wrappers (and
-    comments), outside every element in SKIP_ELEMENTS.  Its tokens need not be
-    contiguous in the source: the tags between them are looked through.
-    """
-    walker = _Walker()
-    run = []
-    for token in TOKEN.finditer(markup):
-        value = token.group()
-        if value[0] == "<":
-            if value.startswith("<!--"):
-                continue
-            tag = TAG.match(value)
-            if tag and walker.is_transparent(value, tag):
-                continue
-            if run:
-                yield run
-                run = []
-            if tag:
-                walker.feed(value, tag)
-        elif not walker.skipping:
-            run.append((token.start(), value))
-    if run:
-        yield run
 
 
 def _unescape(entity):
@@ -485,7 +423,7 @@ def link_first_uses(markup, terms, matcher, link_for):
     """
     if not markup or matcher is None:
         return markup, []
-    runs = list(_text_runs(markup))
+    runs = list(bzhtml.text_runs(markup, SKIP_ELEMENTS, TYPOGRIFY_WRAPPERS))
     texts = [_run_text(run) for run in runs]
     prefilter = _prefilter(terms, matcher)
     candidates = None if prefilter is None else prefilter.candidates(texts)

@@ -12,11 +12,12 @@
   counts as one word and is read at 501 a minute, other words at 213 a minute
   (CJK punctuation, which Hugo counts too, is not counted here).
 
-Both filters run on every essay page, so they find headings with regular
-expressions instead of parsing the essay, and ``heading_anchors`` inserts its
-links into the essay's HTML as written instead of serialising a parsed tree
-again: the rest of the essay is left byte for byte.  A heading that is never
-closed gets no link.
+Both filters run on every essay page, so they find headings with the shared
+HTML reader (``core.html``), which stops only at heading tags instead of
+parsing the whole essay, and ``heading_anchors`` inserts its links into the
+essay's HTML as written instead of serialising a parsed tree again: the rest
+of the essay is left byte for byte.  A heading that is never closed gets no
+link.
 
 Signals: ``generator_init`` (adds the filters to
 each generator's Jinja environment) and ``article_generator_finalized``
@@ -45,6 +46,7 @@ from markupsafe import Markup
 
 from plugins import core
 from plugins.core import config, essays, pipeline
+from plugins.core import html as bzhtml
 from plugins.core.pipeline import Order
 
 DEFAULTS = config.declare(
@@ -60,11 +62,8 @@ DEFAULTS = config.declare(
 # Han (with extension A and compatibility ideographs), kana and Hangul.
 CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af]")
 WORD = re.compile(r"[^\W_]")
-TAG = re.compile(r"<[^>]+>")
-# Footnote numbers and "jump back" arrows are furniture, not words.
-FOOTNOTE_MARKS = re.compile(
-    r'<sup id="fnref[^"]*">.*?</sup>|<a class="footnote-backref".*?</a>', re.DOTALL
-)
+# The headings each filter reads: anchors on h2 to h4, the outline of h2 and h3.
+HEADINGS = {"234": ("h2", "h3", "h4"), "23": ("h2", "h3")}
 
 
 def count_words(text):
@@ -79,54 +78,39 @@ def reading_minutes(words, cjk, words_per_minute=213, cjk_per_minute=501):
     return max(1, math.ceil(minutes))
 
 
-# Blocks the site appends to an essay (the editorial plugin's glossary notes,
-# corrections and disclosure) are not the author's text: they are neither
-# counted nor listed in the table of contents.
-SITE_NOTES = re.compile(r'<(aside|section) class="[^"]*\beditorial-note\b[^"]*".*?</\1>', re.DOTALL)
+def _is_site_note(tag):
+    # Blocks the site appends to an essay (the editorial plugin's glossary
+    # notes, corrections and disclosure) are not the author's text: they are
+    # neither counted nor listed in the table of contents.
+    return tag.has_class("editorial-note")
+
+
+def _is_footnote_mark(tag):
+    # Footnote numbers and "jump back" arrows are furniture, not words.
+    if tag.name == "sup":
+        return (tag.get("id") or "").startswith("fnref")
+    return tag.has_class("footnote-backref")
+
+
+def _is_not_text(tag):
+    # Both kinds go in one pass over the essay: one search, one copy.
+    return _is_footnote_mark(tag) if tag.name in ("sup", "a") else _is_site_note(tag)
 
 
 def author_text(content):
     """Rendered content without the blocks the site appends."""
-    return SITE_NOTES.sub(" ", str(content))
+    return bzhtml.replace_elements(str(content), ("aside", "section"), _is_site_note, " ")
 
 
 def html_text(content):
     """The visible text of the author's rendered HTML, entities decoded."""
-    return html.unescape(TAG.sub(" ", FOOTNOTE_MARKS.sub(" ", author_text(content))))
-
-
-# Headings and tags: quoted attribute values may hold ">"; comments and the
-# raw text of script and style are skipped, as an HTML parser would.
-ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
-SKIPPED = "|".join(
-    [
-        r"<!--.*?-->",
-        *(rf"<{name}(?=[\s/>]){ATTRIBUTES}>.*?</{name}\s*>" for name in ("script", "style")),
-    ]
-)
-HEADINGS = {
-    levels: re.compile(rf"{SKIPPED}|<h([{levels}])(?=[\s/>])({ATTRIBUTES})>", re.S | re.I)
-    for levels in ("234", "23")
-}
-HEADING_ENDS = {level: re.compile(rf"<!--.*?-->|</h{level}\s*>", re.S | re.I) for level in "234"}
-MARKUP = re.compile(rf"{SKIPPED}|</?[a-zA-Z][^\s/>]*{ATTRIBUTES}>", re.S | re.I)
-
-
-def attribute_value(attributes, wanted):
-    """The decoded value of one attribute of a start tag, or None when it is absent."""
-    value = None
-    for match in ATTRIBUTE.finditer(attributes):
-        if match.group(1).lower() == wanted:
-            # As html.parser does, the last of repeated attributes wins.
-            raw = match.group(2) or match.group(3) or match.group(4) or ""
-            value = html.unescape(raw)
-    return value
+    names = ("aside", "section", "sup", "a")
+    return bzhtml.text_of(bzhtml.replace_elements(str(content), names, _is_not_text, " "), " ")
 
 
 def plain_text(fragment):
     """The text of an HTML fragment, entities decoded and spaces collapsed."""
-    return " ".join(html.unescape(MARKUP.sub("", fragment)).split())
+    return " ".join(bzhtml.text_of(fragment).split())
 
 
 def headings(content, levels):
@@ -135,18 +119,13 @@ def headings(content, levels):
     ``end`` is where the heading's closing tag starts; a heading that is never
     closed is left out.
     """
-    for match in HEADINGS[levels].finditer(content):
-        level = match.group(1)
-        if level is None:  # a comment, script or style
-            continue
-        heading_id = attribute_value(match.group(2), "id")
+    for tag in bzhtml.start_tags(content, HEADINGS[levels]):
+        heading_id = tag.get("id")
         if heading_id is None:
             continue
-        for close in HEADING_ENDS[level].finditer(content, match.end()):
-            if not close.group().startswith("<!--"):
-                text = plain_text(content[match.end() : close.start()])
-                yield int(level), heading_id, text, close.start()
-                break
+        close = bzhtml.end_tag(content, tag.name, tag.end)
+        if close is not None:
+            yield int(tag.name[1]), heading_id, plain_text(content[tag.end : close[0]]), close[0]
 
 
 def heading_anchors(content):

@@ -14,9 +14,10 @@ Only the page changes: ``_content`` keeps Python-Markdown's footnotes, so
 feeds carry ordinary numbered endnotes.
 
 The filter runs on every essay page, so it does not parse the essay into a
-tree and write all of it out again: it finds the elements' tags with one
-regular expression, nests them as html.parser does, and edits the footnote
-markup in place, leaving the rest of the essay byte for byte as rendered.
+tree and write all of it out again: it finds the elements' tags with the
+shared HTML reader (``core.html.parse``: one regular expression, elements
+nested as html.parser nests them) and edits the footnote markup in place,
+leaving the rest of the essay byte for byte as rendered.
 Footnote markup that Markdown does not write (two references in one
 ``<sup>``) keeps the ordinary endnotes.
 
@@ -37,129 +38,15 @@ import re
 from markupsafe import Markup
 
 from plugins import core
+from plugins.core import html as bzhtml
 from plugins.core import pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
 
-# A tag, or what holds no tags: quoted attribute values may hold ">";
-# comments, declarations and the raw text of script and style are not markup.
-ATTRIBUTES = r"""(?:[^>"']|"[^"]*"|'[^']*')*"""
-TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[!?][^>]*>"
-    rf"|<(script|style)(?=[\s/>])({ATTRIBUTES})>.*?</\1\s*>"
-    r"|</([a-zA-Z][^\s/>]*)[^>]*>"
-    rf"|<([a-zA-Z][^\s/>]*)({ATTRIBUTES})>",
-    re.S | re.I,
-)
-ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?""")
-# Elements without content, as BeautifulSoup knows them.
-VOID = frozenset({
-    "area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr",
-    "image", "img", "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid",
-    "param", "source", "spacer", "track", "wbr",
-})  # fmt: skip
 # The no-break space Python-Markdown puts before each "jump back" link, in the
 # forms HTML may write it.
 TRAILING_NBSP = re.compile(r"(?:\xa0|&nbsp;|&#0*160;|&#[xX]0*[aA]0;)\Z")
-
-
-class Element:
-    """Where one element's tags are in the essay, and its child elements."""
-
-    __slots__ = (
-        "attributes",
-        "before",
-        "children",
-        "close",
-        "end",
-        "inner",
-        "name",
-        "parent",
-        "start",
-    )
-
-    def __init__(self, name, attributes, parent, *, before, start, inner):
-        self.name, self.attributes, self.parent = name, attributes, parent
-        self.children = []
-        # Text before the start tag begins at ``before``; the start tag spans
-        # start..inner, the content inner..close and the end tag close..end.
-        # An element that is never closed ends where its parent does.
-        self.before, self.start, self.inner = before, start, inner
-        self.close = self.end = None
-
-    def attribute_values(self):
-        """The attributes' decoded values by name (as in html.parser, the last repeat wins)."""
-        return {
-            match.group(1).lower(): html.unescape(
-                match.group(2) or match.group(3) or match.group(4) or ""
-            )
-            for match in ATTRIBUTE.finditer(self.attributes)
-        }
-
-    def get(self, name):
-        return self.attribute_values().get(name)
-
-    def has_class(self, name):
-        return name in (self.get("class") or "").split()
-
-    def descendants(self):
-        for child in self.children:
-            yield child
-            yield from child.descendants()
-
-
-def parse(text):
-    """The elements of the HTML ``text``, in document order."""
-    root = Element(None, "", None, before=0, start=0, inner=0)
-    elements, open_elements, before = [], [root], 0
-    for token in TOKEN.finditer(text):
-        raw_text_name, end_name, start_name = token.group(1, 3, 4)
-        if end_name is not None:
-            end_name = end_name.lower()
-            # An end tag closes the latest open element of its name and every
-            # element opened after it; an end tag with none open is ignored.
-            for depth in range(len(open_elements) - 1, 0, -1):
-                if open_elements[depth].name == end_name:
-                    for unclosed in open_elements[depth + 1 :]:
-                        unclosed.close = unclosed.end = token.start()
-                    open_elements[depth].close, open_elements[depth].end = token.span()
-                    del open_elements[depth:]
-                    break
-        elif raw_text_name or start_name:
-            name = (raw_text_name or start_name).lower()
-            attributes = token.group(2) if raw_text_name else token.group(5)
-            parent = open_elements[-1]
-            element = Element(
-                name, attributes, parent, before=before, start=token.start(), inner=token.end()
-            )
-            parent.children.append(element)
-            elements.append(element)
-            # Script and style hold no elements; <br>, <hr/> hold nothing.
-            if raw_text_name or name in VOID or attributes.endswith("/"):
-                element.close = element.end = token.end()
-            else:
-                open_elements.append(element)
-        before = token.end()
-    for unclosed in open_elements[1:]:
-        unclosed.close = unclosed.end = len(text)
-    return elements
-
-
-def _text(text, element):
-    """The element's text with entities decoded, as BeautifulSoup's get_text gives it."""
-    return html.unescape(TOKEN.sub("", text[element.inner : element.close]))
-
-
-def _apply(text, start, end, edits):
-    """``text[start:end]`` with the ``(start, end, replacement)`` edits made."""
-    parts = []
-    for edit_start, edit_end, replacement in sorted(edits):
-        parts.append(text[start:edit_start])
-        parts.append(replacement)
-        start = edit_end
-    parts.append(text[start:end])
-    return "".join(parts)
 
 
 def _overlap(edits):
@@ -198,7 +85,9 @@ def _note_parts(text, item):
     """The paragraphs of one endnote, or None when it holds other blocks."""
     if not item.children or any(block.name != "p" for block in item.children):
         return None
-    return [_apply(text, p.inner, p.close, _backref_edits(text, p)) for p in item.children]
+    return [
+        bzhtml.apply_edits(text, _backref_edits(text, p), p.inner, p.close) for p in item.children
+    ]
 
 
 def _start_tag(name, attributes):
@@ -232,7 +121,7 @@ def _with_sidenotes(text):
     """``text`` with sidenotes, or as it is when it has no footnotes to turn."""
     if 'class="footnote-ref"' not in text:
         return text
-    elements = parse(text)
+    elements = bzhtml.parse(text)
     endnotes = next((e for e in elements if e.name == "div" and e.has_class("footnote")), None)
     if endnotes is None:
         return text
@@ -262,14 +151,13 @@ def _with_sidenotes(text):
         parts = notes.get(ref.get("href")[1:])
         if parts is not None:
             sup = ref.parent
-            edits.append(
-                (sup.start, sup.end, _sidenote(count, _text(text, ref), sup.get("id"), parts))
-            )
+            number = bzhtml.text_of(text[ref.inner : ref.close])
+            edits.append((sup.start, sup.end, _sidenote(count, number, sup.get("id"), parts)))
     if _overlap(edits):
         # Markup that Markdown does not write, such as two references in one
         # <sup>: keep the endnotes rather than guess.
         return text
-    return _apply(text, 0, len(text), edits)
+    return bzhtml.apply_edits(text, edits)
 
 
 def sidenotes(content):
