@@ -41,6 +41,7 @@ Settings (defaults in ``DEFAULTS``):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -89,8 +90,12 @@ _LAST = {"memo": None}
 
 def start_services(pelican):
     """The memo and the workers of this build."""
+    open_services(pelican.settings)
+
+
+def open_services(settings):
+    """The memo and the workers, for a build or a command that reads the site."""
     close_services(None)
-    settings = pelican.settings
     folder = None
     if settings["MEMO_ENABLED"]:
         folder = cache_folder(settings, settings["MEMO_PATH"], "memo")
@@ -100,13 +105,24 @@ def start_services(pelican):
     memos.start(memo)
     _LAST["memo"] = memo
     pages.reset()
+    return memo
+
+
+@contextlib.contextmanager
+def services(settings):
+    """The memo and the workers for a command that reads the site without
+    building it (``make check``)."""
+    try:
+        yield open_services(settings)
+    finally:
+        close_services(None)
 
 
 def services_for_run(pelican):
     """get_generators, sent as each run begins: a second ``run()`` of the same
     Pelican object (a long-lived preview) gets its services again."""
     if _LAST["memo"] is None:
-        start_services(pelican)
+        open_services(pelican.settings)
 
 
 def close_services(pelican):

@@ -68,6 +68,8 @@ class Reading:
     metadata: dict  # portable: see ``portable``
     raw_metadata: dict = field(default_factory=dict)  # key -> [lines], as Markdown's meta saw them
     problems: list = field(default_factory=list)  # (key, value, what Pelican said)
+    dropped: list = field(default_factory=list)  # (field, tag, attribute, URL) emptied
+    repeated: list = field(default_factory=list)  # keys given twice; the first value counts
 
 
 # Metadata values that hold the settings (URLWrappers) or are compared by
@@ -121,16 +123,22 @@ def runs_script(url):
     return re.sub(r"[\x00-\x20]+", "", url).lower().startswith(SCRIPT_SCHEMES)
 
 
-def drop_script_urls(markup):
-    """Empty every href and src attribute whose URL runs script."""
-    edits = [
-        (attribute.start, attribute.end, f'{attribute.name}=""')
+def script_urls(markup):
+    """(tag, attribute) of every href and src whose URL runs script."""
+    return [
+        (tag, attribute)
         for tag in bzhtml.start_tags(markup)
         # A scheme needs its ":", written out or as a character reference.
         if ":" in tag.attributes or "&" in tag.attributes
         for attribute in tag.attribute_items()
         if attribute.name in _URL_ATTRIBUTES and runs_script(attribute.value)
     ]
+
+
+def drop_script_urls(markup, found=None):
+    """Empty every href and src attribute whose URL runs script."""
+    found = script_urls(markup) if found is None else found
+    edits = [(attribute.start, attribute.end, f'{attribute.name}=""') for _, attribute in found]
     return bzhtml.apply_edits(markup, edits) if edits else markup
 
 
@@ -140,8 +148,23 @@ class _FileReader(MarkdownReader):
     def __init__(self, settings):
         super().__init__(settings)
         self.problems = []
+        self.dropped = []
+        self.repeated = []
+        self.raw = {}
 
     def _parse_metadata(self, meta):
+        # Python-Markdown's meta extension read these; rendering a formatted
+        # field below resets the Markdown instance, and its copy with it.
+        self.raw = {key.lower(): list(lines) for key, lines in meta.items()}
+        # A key that takes one value, given twice: Pelican keeps the first and
+        # warns; the warning is said by SiteMarkdownReader (or the checks).
+        once = {
+            key: lines[:1]
+            for key, lines in meta.items()
+            if not readers.DUPLICATES_DEFINITIONS_ALLOWED.get(key.lower(), True) and len(lines) > 1
+        }
+        self.repeated = sorted(key.lower() for key in once)
+        meta = {**meta, **once}
         # The body is converted by now; from here on the Markdown instance
         # only renders formatted metadata, which must not carry raw HTML.
         for registry, name in (
@@ -153,7 +176,9 @@ class _FileReader(MarkdownReader):
         metadata = super()._parse_metadata(meta)
         for name in self.settings["FORMATTED_FIELDS"]:
             if isinstance(metadata.get(name), str):
-                metadata[name] = drop_script_urls(metadata[name])
+                found = script_urls(metadata[name])
+                self.dropped += [(name, tag.name, a.name, a.value) for tag, a in found]
+                metadata[name] = drop_script_urls(metadata[name], found)
         return metadata
 
     def process_metadata(self, name, value):
@@ -233,8 +258,9 @@ def read_uncached(settings, source_path):
         for key in ("title", "summary"):
             if isinstance(metadata.get(key), str):
                 metadata[key] = typeset(metadata[key], settings)
-    raw = {key.lower(): list(lines) for key, lines in getattr(reader._md, "Meta", {}).items()}
-    return Reading(content, portable(metadata), raw, reader.problems)
+    return Reading(
+        content, portable(metadata), reader.raw, reader.problems, reader.dropped, reader.repeated
+    )
 
 
 def markdown_config(settings):
@@ -288,14 +314,26 @@ def read_ahead(settings, paths):
 
 
 class SiteMarkdownReader(MarkdownReader):
-    """Pelican's Markdown reader, composed as the module docstring says."""
+    """Pelican's Markdown reader, composed as the module docstring says.
+
+    A value Pelican cannot process fails the read, as in Pelican, unless the
+    reader is told not to be ``strict``: the content checks read every file
+    to report every problem at once, the faulty value left out.
+    """
+
+    strict = True
 
     def read(self, source_path):
         reading = read_source(self.settings, source_path)
-        if reading.problems:
-            # Reached only when the content checks are off: fail as Pelican would.
-            key, value, said = reading.problems[0]
-            raise ValueError(f"{key} {value!r}: {said}")
+        if self.strict:
+            # Reached only when the content checks are off: do as Pelican would.
+            for key in reading.repeated:
+                logger.warning(
+                    "Duplicate definition of `%s` for %s. Using first one.", key, source_path
+                )
+            if reading.problems:
+                key, value, said = reading.problems[0]
+                raise ValueError(f"{key} {value!r}: {said}")
         return reading.content, restore(reading.metadata, self.settings)
 
 

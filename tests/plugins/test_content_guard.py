@@ -7,6 +7,7 @@ build is left exactly as it was.
 """
 
 import hashlib
+import logging
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.content_guard import content_guard
+from plugins.content_guard import metadata
 from tests.support import ROOT
 from tools.build import build
 
@@ -76,21 +77,21 @@ CASES = [
         "essays/bad.md",
         essay(header=HEADER.replace("2026-03-02", "2026-03")),
         2,
-        ["date '2026-03' is not a full ISO 8601 date", "YYYY-MM-DD"],
+        ["date '2026-03' has no day, so Pelican would take the build's", "YYYY-MM-DD"],
     ),
     (
         "relative-date",
         "essays/bad.md",
         essay(header=HEADER.replace("2026-03-02", "yesterday")),
         2,
-        ["date 'yesterday' is not a full ISO 8601 date"],
+        ["date 'yesterday' is not a date Pelican can read", "YYYY-MM-DD"],
     ),
     (
         "impossible-date",
         "essays/bad.md",
         essay(header=HEADER.replace("2026-03-02", "2026-02-30")),
         2,
-        ["date '2026-02-30' is not a full ISO 8601 date"],
+        ["date '2026-02-30' is not a date Pelican can read"],
     ),
     (
         "misspelled-status-key",
@@ -449,7 +450,7 @@ def test_clean_content_passes_the_check_command():
 def test_unknown_keys_get_the_nearest_known_key(typo, key):
     from pelicanconf import METADATA_KEYS  # noqa: PLC0415
 
-    assert content_guard.suggest_key(typo, sorted(METADATA_KEYS)) == key
+    assert metadata.suggest_key(typo, sorted(METADATA_KEYS)) == key
 
 
 @pytest.mark.parametrize(
@@ -460,14 +461,126 @@ def test_unknown_keys_get_the_nearest_known_key(typo, key):
         "2026-11-28T09:30:15",
         "2026-11-28T09:30+08:00",
         "2026-11-28 09:30Z",
+        # Not ISO, but Pelican reads them one way only: posts from other blogs.
+        "2026/11/28",
+        "2026-11-28 9:30",
+        "28/11/2026",
+        "Nov 28, 2026",
+        "2013-05-12_10:20",
     ],
 )
-def test_full_iso_dates_are_accepted(value):
-    assert content_guard.parse_iso(value) is not None
+def test_dates_pelican_reads_one_way_are_accepted(value):
+    assert metadata.date_problem(value) is None
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-11", "2026", "28/11/2026", "now", "2026-11-28 9:30", "2026-13-01"]
+    ("value", "why"),
+    [
+        ("2026-11", "has no day"),
+        ("2026", "has no month or day"),
+        ("now", "is not a date Pelican can read"),
+        ("2026-13-01", "is not a date Pelican can read"),
+        ("2026-02-30", "is not a date Pelican can read"),
+        ("03/02/2026", "can be read day first or month first"),
+    ],
 )
-def test_partial_relative_and_impossible_dates_are_rejected(value):
-    assert content_guard.parse_iso(value) is None
+def test_partial_unreadable_and_ambiguous_dates_are_refused_with_the_reason(value, why):
+    assert metadata.date_problem(value).startswith(why)
+
+
+# Real blogs name images with spaces and parentheses, and percent-encode them.
+ODD_IMAGES = [
+    "Byte Order.png",
+    "NullPointer_02_image-Cumulative_Return_Republican_Portfolio(Without_cost).png",
+]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "{static}/images/Byte Order.png",
+        "{static}/images/Byte%20Order.png",
+        "{static}/images/NullPointer_02_image-Cumulative_Return_Republican_Portfolio"
+        "(Without_cost).png",
+    ],
+)
+def test_links_with_spaces_parentheses_or_percent_encoding_resolve_as_pelican_resolves_them(
+    site_copy, target
+):
+    for name in ODD_IMAGES:
+        (site_copy / "content" / "images" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    (site_copy / "content" / "essays" / "odd.md").write_bytes(
+        essay(body=f"![A chart](<{target}>)\n", slug="odd")
+    )
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    assert result.ok, result.messages
+
+
+def test_percent_encoded_parentheses_are_found_but_not_copied_so_the_checks_say_so(site_copy):
+    """Pelican resolves %28 for the link and warns that it cannot copy the file."""
+    for name in ODD_IMAGES:
+        (site_copy / "content" / "images" / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    encoded = "NullPointer_02_image-Cumulative_Return_Republican_Portfolio%28Without_cost%29.png"
+    bad = site_copy / "content" / "essays" / "bad.md"
+    bad.write_bytes(essay(body=f"Text.\n\n![A chart]({{static}}/images/{encoded})\n"))
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    assert result.returncode == 1
+    (message,) = [m for m in result.messages if m.startswith(str(bad))]
+    assert message.startswith(f"{bad}:10: the file 'images/{encoded}' of a {{static}} link")
+    assert "write the characters themselves: 'images/NullPointer_02" in message
+    assert "(Without_cost).png'" in message
+
+
+def test_a_missing_image_with_spaces_and_parentheses_is_named_whole(site_copy):
+    bad = site_copy / "content" / "essays" / "bad.md"
+    bad.write_bytes(essay(body="Text.\n\n![A chart](<{static}/images/Missing (Old) Chart.png>)\n"))
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    (message,) = [m for m in result.messages if m.startswith(str(bad))]
+    assert message.startswith(f"{bad}:10: image target {{static}}/images/Missing"), message
+    assert "Missing%20(Old)%20Chart.png does not exist" in message or (
+        "Missing (Old) Chart.png does not exist" in message
+    )
+
+
+def test_the_slug_suggested_for_a_mixed_title_is_the_one_make_new_makes(site_copy):
+    from plugins.core.urls import make_slug  # noqa: PLC0415
+
+    title = "JavaScript和jQuery使用总结"
+    bad = site_copy / "content" / "essays" / "bad.md"
+    bad.write_bytes(essay(title=title, slug=None))
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    (message,) = [m for m in result.messages if "required key 'slug'" in m]
+    assert f"'Slug: {make_slug(title)}'" in message
+    assert make_slug(title) == "javascript-he-jquery-shi-yong-zong-jie"
+
+
+def test_a_memo_that_cannot_keep_results_names_the_essay_and_the_build_goes_on(site_copy):
+    """A cache step that fails never stops the build with an internal error."""
+    blocked = site_copy / "not-a-folder"
+    blocked.write_text("a file where the memo's folder would be", encoding="utf-8")
+    messages = []
+    handler = logging.Handler(level=logging.INFO)
+    handler.emit = lambda record: messages.append(record.getMessage())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        result = build(
+            ROOT / "pelicanconf.py",
+            site_copy / "output",
+            site_copy / "content",
+            stream=None,
+            STATIC_PATHS=["images"],
+            MEMO_PATH=str(blocked),
+        )
+    finally:
+        root.removeHandler(handler)
+    assert result.ok, result.messages
+    assert any("could not keep a result for" in m and "good.md" in m for m in messages)

@@ -117,6 +117,6 @@ def test_command_exit_code_and_message_for_a_bad_essay(good_site):
 
     assert proc.returncode == 1
     bad = good_site / "content" / "essays" / "bad.md"
-    assert f"{bad}:2: date '2026-13-45' is not a full ISO 8601 date — write it as" in proc.stderr
+    assert f"{bad}:2: date '2026-13-45' is not a date Pelican can read — write it as" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert fingerprint(good_site / "output") == before

@@ -113,12 +113,12 @@ def test_failed_rebuild_keeps_the_page_and_shows_the_mistake_on_it(preview_serve
     bad = base / "content" / "essays" / "bad.md"
     bad.write_text("Title: Bad\nDate: soon\nAuthor: A\nCategory: C\nSummary: S.\n\nText.\n")
     try:
-        assert "date 'soon' is not a full ISO 8601 date" in server.wait_for(f"{bad}:2:")
+        assert "date 'soon' is not a date Pelican can read" in server.wait_for(f"{bad}:2:")
         server.wait_for("stays as it was")
         assert (base / "output" / "essays" / "good-essay" / "index.html").read_bytes() == before
         assert page.locator("h1").inner_text() == heading
         problems = page.locator("#bz-preview-problems")
-        expect(problems).to_contain_text("date 'soon' is not a full ISO 8601 date")
+        expect(problems).to_contain_text("date 'soon' is not a date Pelican can read")
         expect(problems).to_contain_text("bad.md:2:")
     finally:
         bad.unlink()

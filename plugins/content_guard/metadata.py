@@ -1,0 +1,243 @@
+"""The checks of one file's metadata, on the values Pelican read from it.
+
+``reading`` is what the site's reader (Pelican's MarkdownReader and its
+metadata processors) made of the file: ``raw_metadata`` holds each key's
+lines as Python-Markdown's meta extension read them, ``metadata`` the values
+Pelican made of them, ``problems`` the values Pelican could not process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from pathlib import Path
+
+from dateutil import parser as dateparser
+
+from plugins.core import urls
+from plugins.core.reading import restore
+
+from .source import Problem, pelican_quiet
+
+DATE_KEYS = ("date", "modified")
+PAGE_ONLY_KEYS = ("template", "save_as", "url")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+TERM_KEYS = {"tags": "Tag", "category": "Category", "author": "Author", "authors": "Author"}
+DATE_FIX = (
+    "write it as YYYY-MM-DD, optionally with a time: 2026-11-28 or "
+    "2026-11-28 09:30 (or 2026-11-28T09:30+08:00)"
+)
+# Two days that differ in every field: a date read with each as its default
+# takes a field from the default when the author left it out.
+_DEFAULTS = (datetime.datetime(2001, 2, 3, 4, 5, 6), datetime.datetime(2002, 4, 5, 6, 7, 8))
+
+
+def suggest_key(key, known):
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def date_problem(value):
+    """Why Pelican cannot take ``value`` as a date, or None.
+
+    Pelican reads dates with dateutil and fills a missing field from the day
+    it builds: a date without a day would change from build to build, so it
+    is refused, as is one whose day and month can be read either way.
+    """
+    text = re.sub(" +", " ", value.replace("_", " "))
+    try:
+        first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return "is not a date Pelican can read"
+    missing = [
+        name for name in ("year", "month", "day") if getattr(first, name) != getattr(second, name)
+    ]
+    if missing:
+        return f"has no {' or '.join(missing)}, so Pelican would take the build's"
+    # A date that starts with its year is read year, month, day; any other
+    # order of numbers (03/02/2026) may be either day or month first.
+    year_first = re.match(r"\s*\d{4}\D", text)
+    if not year_first and dateparser.parse(text, dayfirst=True, default=_DEFAULTS[0]) != first:
+        return "can be read day first or month first"
+    return None
+
+
+def check_metadata(source, reading, settings, problems):
+    """Every check of the file's own metadata."""
+    say = problems.append
+    known = sorted(settings.get("METADATA_KEYS", {}))
+    repeatable = settings["CONTENT_GUARD_REPEATABLE"]
+    for key, lines in source.key_lines.items():
+        if key not in known:
+            best = suggest_key(key, known)
+            fix = (
+                f"did you mean {best!r}? Write '{best.capitalize()}:'"
+                if best
+                else "remove it, or add it to METADATA_KEYS in pelicanconf.py with what it means"
+            )
+            say(Problem(source.shown, lines[0], f"unknown metadata key {key!r}", fix))
+        elif source.kind == "essay" and key in PAGE_ONLY_KEYS:
+            say(
+                Problem(
+                    source.shown,
+                    lines[0],
+                    f"{key!r} is for pages only",
+                    "remove it: essays get their URL and template from the site settings",
+                )
+            )
+        if len(lines) > 1 and key not in repeatable:
+            for line in lines[1:]:
+                say(
+                    Problem(
+                        source.shown,
+                        line,
+                        f"{key!r} is given twice (first on line {lines[0]})",
+                        "keep one line for each key",
+                    )
+                )
+    check_required(source, reading, settings, problems)
+    check_values(source, reading, settings, problems)
+    check_terms(source, reading, settings, problems)
+
+
+def raw_value(reading, key):
+    """The key's value as written (its first line), or ""."""
+    return (reading.raw_metadata.get(key) or [""])[0]
+
+
+def check_required(source, reading, settings, problems):
+    meta = reading.raw_metadata
+    required = settings["CONTENT_GUARD_REQUIRED"].get(source.kind, [])
+    known = sorted(settings.get("METADATA_KEYS", {}))
+    # A misspelt key already says which key it should be ("Titel" → title).
+    misspelt = {suggest_key(k, known) for k in meta if k not in known}
+    for key in required:
+        present = [k for k in ([key, "authors"] if key == "author" else [key]) if k in meta]
+        if not present:
+            if key not in misspelt:
+                problems.append(
+                    Problem(
+                        source.shown,
+                        1,
+                        f"required key {key!r} is missing",
+                        f"add a line '{key.capitalize()}: {example_value(key, reading)}' "
+                        "to the metadata at the top",
+                    )
+                )
+        elif not any(raw_value(reading, k) for k in present):
+            problems.append(
+                Problem(
+                    source.shown,
+                    source.line_of_key(present[0]),
+                    f"{present[0]!r} is empty",
+                    f"give the {present[0]} a value after the colon",
+                )
+            )
+
+
+def example_value(key, reading):
+    if key == "slug" and raw_value(reading, "title"):
+        return suggest_slug(raw_value(reading, "title"))
+    return "…"
+
+
+def suggest_slug(value: str) -> str:
+    """The slug ``make new`` would give this title."""
+    return urls.make_slug(value) or "my-essay-title"
+
+
+def check_values(source, reading, settings, problems):
+    say = problems.append
+    pelican_said = {key: said for key, _, said in reading.problems}
+    for key in DATE_KEYS:
+        value = raw_value(reading, key)
+        why = date_problem(value) if value else None
+        if not why and key in pelican_said:
+            why = f"is not a date Pelican can read ({pelican_said[key]})"
+        if why:
+            say(Problem(source.shown, source.line_of_key(key), f"{key} {value!r} {why}", DATE_FIX))
+    for key, value, said in reading.problems:
+        if key not in DATE_KEYS:
+            say(
+                Problem(
+                    source.shown,
+                    source.line_of_key(key),
+                    f"Pelican cannot read {key} {value!r} ({said})",
+                    f"correct the value after '{key.capitalize()}:'",
+                )
+            )
+    checks = (
+        ("translation", ["true", "false"]),
+        ("status", settings["CONTENT_GUARD_STATUSES"]),
+        ("lang", settings["CONTENT_GUARD_LANGUAGES"]),
+    )
+    for key, allowed in checks:
+        value = raw_value(reading, key)
+        if key in reading.raw_metadata and value.lower() not in allowed:
+            say(
+                Problem(
+                    source.shown,
+                    source.line_of_key(key),
+                    f"{key} {value!r} is not one of {', '.join(allowed)}",
+                    f"write one of: {', '.join(allowed)}",
+                )
+            )
+    slug = raw_value(reading, "slug")
+    if slug and not SLUG_RE.match(slug):
+        say(
+            Problem(
+                source.shown,
+                source.line_of_key("slug"),
+                f"slug {slug!r} is not lower-case letters, digits and hyphens",
+                f"write it like {suggest_slug(slug)!r}",
+            )
+        )
+    for key in ("save_as", "url"):
+        value = raw_value(reading, key)
+        parts = value.replace("\\", "/").split("/")
+        if (
+            source.kind == "page"
+            and value
+            and (value.startswith("/") or ".." in parts or ":" in value)
+        ):
+            say(
+                Problem(
+                    source.shown,
+                    source.line_of_key(key),
+                    f"{key} {value!r} is not a path inside the site",
+                    "write a relative path such as 'colophon/index.html' (no leading /, no ..)",
+                )
+            )
+    template = raw_value(reading, "template")
+    if source.kind == "page" and template:
+        theme = Path(settings.get("THEME", ""))
+        if not (theme / "templates" / f"{template}.html").is_file():
+            say(
+                Problem(
+                    source.shown,
+                    source.line_of_key("template"),
+                    f"template {template!r} does not exist in the theme",
+                    "remove the Template line, or name a file in theme/templates/ without .html",
+                )
+            )
+
+
+def check_terms(source, reading, settings, problems):
+    """Tags, categories and authors need a name that gives a URL slug (Pelican's)."""
+    metadata = restore(reading.metadata, settings)
+    for key, kind in TERM_KEYS.items():
+        value = metadata.get(key)
+        for term in value if isinstance(value, list) else [value]:
+            with pelican_quiet():  # Pelican warns of an empty slug; this says where
+                slugless = getattr(term, "name", "") and not term.slug
+            if slugless:
+                problems.append(
+                    Problem(
+                        source.shown,
+                        source.line_of_key(key),
+                        f"{kind.lower()} {term.name!r} has no letters or digits to make its "
+                        "URL from",
+                        "use a name with letters or digits (markup in it is dropped from URLs)",
+                    )
+                )
