@@ -56,6 +56,7 @@ logs, one problem at a time, often after dropping the file).
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -63,11 +64,12 @@ from pelican.readers import Readers
 
 from plugins import core
 from plugins.core import config, pipeline, reading
+from plugins.core import memo as memos
 from plugins.core.errors import BuildStop, report
 from plugins.core.pipeline import Order
 
 from . import body, metadata, site
-from .source import Problem, load, pelican_quiet, shown_path
+from .source import Problem, Source, load, pelican_quiet, shown_path
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +91,11 @@ DEFAULTS = config.declare(
     reads=("METADATA_KEYS",),
 )
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+# What the checks of one file read besides the file itself.
+CHECK_SETTINGS = (
+    "CONTENT_GUARD_REQUIRED", "CONTENT_GUARD_LANGUAGES", "CONTENT_GUARD_STATUSES",
+    "CONTENT_GUARD_REPEATABLE", "METADATA_KEYS", "THEME", "FORMATTED_FIELDS",
+)  # fmt: skip
 
 
 class ContentErrors(BuildStop):
@@ -153,12 +160,13 @@ class SiteCheck:
         return self.problems, len(sources)
 
     def check_file(self, path, kind):
-        """The file's own checks; its content object joins ``objects``."""
-        problems = self.problems
+        """The file's own checks (one memo entry, keyed by the file and the
+        settings they read); its content object joins ``objects``."""
+        shown = shown_path(path)
         if not path.name.lower().endswith(MARKDOWN_EXTENSIONS):
-            problems.append(
+            self.problems.append(
                 Problem(
-                    shown_path(path),
+                    shown,
                     1,
                     f"{path.suffix} files are not read as Markdown",
                     "write the essay in Markdown and rename the file to end in .md (the title "
@@ -166,21 +174,41 @@ class SiteCheck:
                 )
             )
             return
+        memo = memos.current()
+        read_key = reading.read_key(memo, self.settings, str(path))
+        if read_key is None:
+            raise OSError(f"{path} cannot be read")
+        key = memo.key("content checks", read_key, shown, kind, self.checks_part)
+        found, readable = memo.compute(key, self.file_problems, path, kind, what=shown)
+        self.problems += found
+        if not readable:
+            return
+        # Making the content object says nothing the checks do not say better
+        # (Pelican's empty-alt warning, the reader's messages again).
+        with pelican_quiet():
+            item = self.readers.read_file(
+                base_path=self.settings["PATH"],
+                path=str(path.relative_to(self.settings["PATH"])),
+                content_class=site.KINDS[kind][1],
+                context=self.context,
+            )
+        # Pelican skips a file without a title, and cannot group one whose
+        # Translation is given twice (the checks said so): so do the checks
+        # across files.
+        if all(hasattr(item, name) for name in (*item.mandatory_properties, "slug")) and (
+            isinstance(item.metadata.get("translation", ""), str)
+        ):
+            self.objects.append((Source(path=path, shown=shown, kind=kind), item))
+
+    def file_problems(self, path, kind):
+        """(the file's own problems, whether Pelican can read it)."""
+        problems = []
         source = load(path, kind, problems)
         if source is None:
-            return
+            return problems, False
         try:
-            # What reading logs (Markdown's own warnings) is said here, once;
-            # making the content object says nothing the checks do not say
-            # better (Pelican's empty-alt warning, the same messages again).
+            # What reading logs (Markdown's own warnings) is said here, once.
             result = reading.read_source(self.settings, str(path))
-            with pelican_quiet():
-                item = self.readers.read_file(
-                    base_path=self.settings["PATH"],
-                    path=str(path.relative_to(self.settings["PATH"])),
-                    content_class=site.KINDS[kind][1],
-                    context=self.context,
-                )
         except Exception as error:  # what Pelican's reader raises for this file
             problems.append(
                 Problem(
@@ -190,16 +218,17 @@ class SiteCheck:
                     "correct the Markdown or metadata it names",
                 )
             )
-            return
-        metadata.check_metadata(source, result, self.settings, problems)
+            return problems, False
+        with pelican_quiet():  # Pelican warns of a name with no slug: this says where
+            metadata.check_metadata(source, result, self.settings, problems)
         body.check_body(source, result, problems)
-        # Pelican skips a file without a title, and cannot group one whose
-        # Translation is given twice (the checks said so): so do the checks
-        # across files.
-        if all(hasattr(item, name) for name in (*item.mandatory_properties, "slug")) and (
-            isinstance(item.metadata.get("translation", ""), str)
-        ):
-            self.objects.append((source, item))
+        return problems, True
+
+    @functools.cached_property
+    def checks_part(self):
+        """What the file's own checks read besides the file: settings, templates."""
+        templates = sorted(p.name for p in (Path(self.settings["THEME"]) / "templates").glob("*"))
+        return memos.settings_part(self.settings, CHECK_SETTINGS) + repr(templates)
 
 
 def check_site(settings):

@@ -18,11 +18,13 @@ from dateutil import parser as dateparser
 from plugins.core import urls
 from plugins.core.reading import restore
 
-from .source import Problem, pelican_quiet
+from .source import Problem
 
 DATE_KEYS = ("date", "modified")
 PAGE_ONLY_KEYS = ("template", "save_as", "url")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+# What most dates look like, and dateutil reads one way: no need to ask it.
+FULL_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\Z")
 TERM_KEYS = {"tags": "Tag", "category": "Category", "author": "Author", "authors": "Author"}
 DATE_FIX = (
     "write it as YYYY-MM-DD, optionally with a time: 2026-11-28 or "
@@ -45,6 +47,12 @@ def date_problem(value):
     it builds: a date without a day would change from build to build, so it
     is refused, as is one whose day and month can be read either way.
     """
+    if FULL_ISO.match(value):
+        try:
+            datetime.datetime.fromisoformat(value)
+            return None
+        except ValueError:
+            pass  # 2026-02-30: dateutil says why
     text = re.sub(" +", " ", value.replace("_", " "))
     try:
         first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
@@ -229,9 +237,8 @@ def check_terms(source, reading, settings, problems):
     for key, kind in TERM_KEYS.items():
         value = metadata.get(key)
         for term in value if isinstance(value, list) else [value]:
-            with pelican_quiet():  # Pelican warns of an empty slug; this says where
-                slugless = getattr(term, "name", "") and not term.slug
-            if slugless:
+            # Pelican warns of an empty slug (called within pelican_quiet).
+            if getattr(term, "name", "") and not term.slug:
                 problems.append(
                     Problem(
                         source.shown,

@@ -33,22 +33,32 @@ class Problem:
 
 @dataclass
 class Source:
-    """The raw file: its text, the lines its metadata keys are on, its body."""
+    """The raw file: its text, the lines its metadata keys are on, its body.
+
+    Made by ``load`` for the file's own checks; the checks across files make
+    it with the path alone and read the file only to name a line.
+    """
 
     path: Path
     shown: str  # the path as messages show it
     kind: str  # "essay" or "page"
-    text: str = ""
+    text: str | None = None
     key_lines: dict = field(default_factory=dict)  # key -> [line of each "Key:"]
     body: str = ""
     body_line: int = 1
 
+    def _lines(self):
+        if self.text is None:
+            load(self.path, self.kind, [], self)
+        return self
+
     def line_of_key(self, key, default=1):
-        return self.key_lines.get(key, [default])[0]
+        return self._lines().key_lines.get(key, [default])[0]
 
     def line_of(self, needle, start=0, default=None):
         """The first body line at or after body offset ``start`` holding
         ``needle`` (any case), with the offset where it was found."""
+        self._lines()
         at = self.body.lower().find(needle.lower(), start) if needle else -1
         if at < 0:
             return (self.body_line if default is None else default), -1
@@ -57,16 +67,15 @@ class Source:
 
 def shown_path(path: Path) -> str:
     """The path relative to the working folder when it is inside it."""
-    try:
-        inside = Path(path).resolve().is_relative_to(Path.cwd())
-        return os.path.relpath(path) if inside else str(path)
-    except ValueError:
-        return str(path)
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    return os.path.relpath(absolute, cwd) if absolute.startswith(cwd + os.sep) else str(path)
 
 
-def load(path: Path, kind: str, problems: list) -> Source | None:
+def load(path: Path, kind: str, problems: list, source=None) -> Source | None:
     """The file's text and where its keys and body are; None when it is not text."""
-    source = Source(path=path, shown=shown_path(path), kind=kind)
+    source = source or Source(path=path, shown=shown_path(path), kind=kind)
+    source.text = ""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

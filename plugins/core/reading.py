@@ -274,6 +274,20 @@ def markdown_config(settings):
     return {**config, "extensions": extensions}
 
 
+# The settings part of the last settings object a key was made for: the same
+# for every file of a build, and costly enough to make once.
+_SETTINGS_PART = {"settings": None, "part": ""}
+
+
+def _settings_part(settings):
+    if _SETTINGS_PART["settings"] is not settings:
+        part = memos.settings_part(settings, READ_SETTINGS) + repr(
+            memos.stable(markdown_config(settings))
+        )
+        _SETTINGS_PART.update(settings=settings, part=part)
+    return _SETTINGS_PART["part"]
+
+
 def read_key(memo, settings, source_path):
     """The memo key of reading ``source_path``; None when it cannot be read."""
     try:
@@ -281,13 +295,7 @@ def read_key(memo, settings, source_path):
             data = handle.read()
     except OSError:
         return None
-    return memo.key(
-        "read",
-        data,
-        os.path.abspath(source_path),
-        memos.stable(markdown_config(settings)),
-        settings=memos.settings_part(settings, READ_SETTINGS),
-    )
+    return memo.key("read", data, os.path.abspath(source_path), settings=_settings_part(settings))
 
 
 def read_source(settings, source_path) -> Reading:
