@@ -141,8 +141,14 @@ class SiteCheck:
         """(every problem in the site's essays and pages, in file order, the
         number of files checked)."""
         sources = find_sources(self.settings, self.readers)
-        markdown = [str(p) for p, _ in sources if p.name.lower().endswith(MARKDOWN_EXTENSIONS)]
-        reading.read_ahead(self.settings, markdown)
+        memo = memos.current()
+        if memo.pool is not None:
+            # Workers read and check the files the memo lacks, from the last
+            # (so the build's reader need not hand out the reading).
+            memo.done.add("read ahead")
+            memo.pool.ahead(
+                [(key, self.file_problems, (path, kind)) for key, path, kind in self.keyed(sources)]
+            )
         for path, kind in sources:
             try:
                 self.check_file(path, kind)
@@ -174,12 +180,10 @@ class SiteCheck:
                 )
             )
             return
-        memo = memos.current()
-        read_key = reading.read_key(memo, self.settings, str(path))
-        if read_key is None:
+        key = self.check_key(path, kind)
+        if key is None:
             raise OSError(f"{path} cannot be read")
-        key = memo.key("content checks", read_key, shown, kind, self.checks_part)
-        found, readable = memo.compute(key, self.file_problems, path, kind, what=shown)
+        found, readable = memos.current().compute(key, self.file_problems, path, kind, what=shown)
         self.problems += found
         if not readable:
             return
@@ -199,6 +203,24 @@ class SiteCheck:
             isinstance(item.metadata.get("translation", ""), str)
         ):
             self.objects.append((Source(path=path, shown=shown, kind=kind), item))
+
+    def check_key(self, path, kind):
+        """The memo key of a file's own checks: the file (as its reading's key,
+        so the entry holds for the same reading), its path and what the checks
+        read besides; None when the file cannot be read."""
+        memo = memos.current()
+        read_key = reading.read_key(memo, self.settings, str(path))
+        if read_key is None:
+            return None
+        return memo.key("content checks", read_key, shown_path(path), kind, self.checks_part)
+
+    def keyed(self, sources):
+        """(check key, path, kind) of every Markdown file among ``sources``."""
+        for path, kind in sources:
+            if path.name.lower().endswith(MARKDOWN_EXTENSIONS):
+                key = self.check_key(path, kind)
+                if key is not None:
+                    yield key, path, kind
 
     def file_problems(self, path, kind):
         """(the file's own problems, whether Pelican can read it)."""

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from pelican.contents import Article, Page
 from pelican.generators import Generator
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import process_translations
 
 from plugins.core import urls
@@ -171,8 +172,18 @@ def check_translations(objects, problems):
                 )
 
 
+def may_link(html, settings):
+    """False when ``html`` holds no intrasite link: with Pelican's own pattern
+    every one starts with "{" or "|" (``{filename}``, ``|static|``)."""
+    if settings.get("INTRASITE_LINK_REGEX") != DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]:
+        return True
+    return "{" in html or "|" in html
+
+
 def unresolved_links(item, html):
     """(what, target) of every intrasite link Pelican left as written in ``html``."""
+    if not html:
+        return []
     found = []
     for match in item._get_intrasite_link_regex().finditer(html or ""):
         what = "image" if match.group("markup").lstrip().lower().startswith("<img") else "link"
@@ -200,7 +211,10 @@ def check_links(objects, settings, context, static, problems):
     siteurl = settings.get("SITEURL", "")
     with pelican_quiet():
         for source, item in objects:
-            body = unresolved_links(item, item._update_content(item._content or "", siteurl))
+            content = item._content or ""
+            body = []
+            if may_link(content, settings):
+                body = unresolved_links(item, item._update_content(content, siteurl))
             summary = []
             if isinstance(item.metadata.get("summary"), str):
                 summary = unresolved_links(

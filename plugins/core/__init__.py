@@ -16,6 +16,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 memo, composed in one place;
 - ``pages``     the writer (``get_writer``) that reuses pages whose inputs did
                 not change;
+- ``templates`` the filters and globals plugins give the theme, installed in
+                every generator's Jinja environment in one place;
 - ``html``      the one HTML tokenizer and walker for plugins that scan
                 rendered HTML;
 - ``essays``    which essays a step walks (all, published) and absolute URLs;
@@ -45,7 +47,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from . import config, pages, pipeline, reading
+from . import config, pages, pipeline, reading, templates
 from . import memo as memos
 from .errors import stop
 from .files import cache_folder
@@ -150,12 +152,17 @@ def install_reader(readers_object):
     reading.install(readers_object)
 
 
+def install_templates(generator):
+    templates.install(generator, pipeline.active_plugins())
+
+
 def register():
     # Settings first: every other step reads them.
     pipeline.on("initialized", check_settings, Order.SETTINGS)
     pipeline.on("initialized", start_services, Order.SERVICES)
     pipeline.on("get_generators", services_for_run, Order.SERVICES)
     pipeline.on("readers_init", install_reader, Order.SERVICES)
+    pipeline.on("generator_init", install_templates, Order.SERVICES)
     # After every step that changes the essays: pages are keyed by their state.
     pipeline.on("all_generators_finalized", pages.use_context, Order.WRITE)
     pipeline.on("get_writer", pages.writer_class, Order.SERVICES)

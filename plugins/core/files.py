@@ -1,7 +1,7 @@
 """Writing files so that nothing ever reads half of one."""
 
 import os
-import tempfile
+import threading
 from pathlib import Path
 
 
@@ -9,13 +9,21 @@ def atomic_write(path, data: bytes):
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     A build running beside this one (a preview, a worker process) sees the
-    old file or the new one, never a part of it.
+    old file or the new one, never a part of it.  The temporary file is named
+    by process and thread, so two writers never share one; the folder is
+    made only when the first write finds it missing (the memo writes
+    thousands of entries into a few hundred folders).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+    path = os.fspath(path)
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        handle = open(temporary, "wb")  # noqa: SIM115 (closed below, before the rename)
+    except FileNotFoundError:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "wb")  # noqa: SIM115
+    with handle:
         handle.write(data)
-    os.replace(handle.name, path)
+    os.replace(temporary, path)
 
 
 def cache_folder(settings, configured, name):

@@ -153,6 +153,7 @@ class Memo:
         self.salt = salt
         self.pool = None  # the build's workers.Pool, when it has one
         self.journal = None  # in a worker: the keys it stored for its current task
+        self.done = set()  # steps of this build that run once ("read ahead")
         self.used = set()
         self.hits = self.computed = self.by_workers = 0
 

@@ -307,6 +307,21 @@ def read_source(settings, source_path) -> Reading:
     return memo.compute(key, read_uncached, settings, source_path, what=source_path)
 
 
+def read_ahead_once(settings):
+    """At a build's first read (when the content checks, which read ahead
+    themselves, are off): every Markdown file under PATH to the workers."""
+    memo = memos.current()
+    if memo.pool is None or "read ahead" in memo.done:
+        return
+    memo.done.add("read ahead")
+    paths = []
+    for folder, dirs, names in os.walk(settings["PATH"]):
+        dirs.sort()
+        paths += [os.path.join(folder, name) for name in sorted(names)
+                  if name.rpartition(".")[2] in MarkdownReader.file_extensions]  # fmt: skip
+    read_ahead(settings, paths)
+
+
 def read_ahead(settings, paths):
     """Hand the files the memo lacks to worker processes (the build reads from
     the first file, the workers from the last)."""
@@ -332,6 +347,7 @@ class SiteMarkdownReader(MarkdownReader):
     strict = True
 
     def read(self, source_path):
+        read_ahead_once(self.settings)
         reading = read_source(self.settings, source_path)
         if self.strict:
             # Reached only when the content checks are off: do as Pelican would.

@@ -19,9 +19,9 @@ essay's HTML as written instead of serialising a parsed tree again: the rest
 of the essay is left byte for byte.  A heading that is never closed gets no
 link.
 
-Signals: ``generator_init`` (adds the filters to
-each generator's Jinja environment) and ``article_generator_finalized``
-(counts words of articles, translations and drafts).
+Signals: ``article_generator_finalized`` (counts words of articles,
+translations and drafts); the filters are declared to the core's template
+service, which gives them to every generator's Jinja environment.
 
 Settings (defaults in ``DEFAULTS``):
   OUTLINE_TOC_MIN_HEADINGS   headings an essay needs for a table of contents (3)
@@ -45,7 +45,7 @@ import re
 from markupsafe import Markup
 
 from plugins import core
-from plugins.core import config, essays, pipeline
+from plugins.core import config, essays, pipeline, templates
 from plugins.core import html as bzhtml
 from plugins.core.pipeline import Order
 
@@ -163,17 +163,17 @@ def heading_count(tree):
     return sum(1 + len(entry["children"]) for entry in tree)
 
 
-def add_filters(generator):
-    generator.env.filters["heading_anchors"] = heading_anchors
-    generator.env.filters["outline"] = outline
-    generator.env.filters["heading_count"] = heading_count
+def word_count_of(content):
+    """(words, cjk) of an essay's rendered content."""
+    return count_words(html_text(content))
 
 
 def add_reading_time(generator):
     settings = generator.settings
     config.apply_defaults(settings)
     for article in essays.every(generator):
-        words, cjk = count_words(html_text(article._content or ""))
+        # Not memoised: counting costs less than writing a memo entry.
+        words, cjk = word_count_of(article._content or "")
         article.word_count = words
         article.cjk_count = cjk
         article.reading_minutes = reading_minutes(
@@ -183,7 +183,12 @@ def add_reading_time(generator):
 
 def register():
     core.register()
-    pipeline.on("generator_init", add_filters, Order.PREPARE)
+    for name, function in (
+        ("heading_anchors", heading_anchors),
+        ("outline", outline),
+        ("heading_count", heading_count),
+    ):
+        templates.add_filter(__name__, name, function)
     # After the editorial notes and charts are in the content (Order.CONTENT):
     # the count leaves the notes out by their class.
     pipeline.on("article_generator_finalized", add_reading_time, Order.DERIVED)

@@ -26,8 +26,8 @@ author or by corrections) for ``dateModified``, authors, category, tags, lang,
 ``isBasedOn`` (a ``CreativeWork`` in the original language) and
 ``translator`` (a ``Person``, or an ``Organization`` for machine translation).
 
-Signals: ``generator_init`` (adds the global and the filters to each
-generator's Jinja environment).
+Signals: none; the ``absolute_url`` global and filter and the ``json_ld``
+filter are declared to the core's template service.
 
 Settings (defaults in ``DEFAULTS``):
   SHARE_META_LOGO          site-relative path of the publisher logo (a square
@@ -54,8 +54,7 @@ from functools import partial
 from markupsafe import Markup
 
 from plugins import core
-from plugins.core import config, essays, pipeline
-from plugins.core.pipeline import Order
+from plugins.core import config, essays, templates
 
 logger = logging.getLogger(__name__)
 
@@ -191,16 +190,19 @@ def json_ld_filter(settings, article):
     return script_safe_json(article_graph(article, settings))
 
 
-def add_to_environment(generator):
-    settings = generator.settings
-    config.apply_defaults(settings)
-    url = partial(absolute_url, settings)
-    generator.env.globals["absolute_url"] = url
-    # Also a filter, so a template can map it over a list of paths.
-    generator.env.filters["absolute_url"] = url
-    generator.env.filters["json_ld"] = partial(json_ld_filter, settings)
+def absolute_url_for(settings):
+    """The ``absolute_url`` of the templates of a build with these settings."""
+    return partial(absolute_url, settings)
+
+
+def json_ld_for(settings):
+    """The ``json_ld`` filter of a build with these settings."""
+    return partial(json_ld_filter, settings)
 
 
 def register():
     core.register()
-    pipeline.on("generator_init", add_to_environment, Order.PREPARE)
+    # ``absolute_url`` is also a filter, so a template can map it over a list of paths.
+    for add in (templates.add_global, templates.add_filter):
+        add(__name__, "absolute_url", absolute_url_for, per_settings=True)
+    templates.add_filter(__name__, "json_ld", json_ld_for, per_settings=True)

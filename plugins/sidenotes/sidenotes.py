@@ -21,8 +21,8 @@ leaving the rest of the essay byte for byte as rendered.
 Footnote markup that Markdown does not write (two references in one
 ``<sup>``) keeps the ordinary endnotes.
 
-Signals: ``generator_init`` (adds the ``sidenotes`` filter to each
-generator's Jinja environment).
+Signals: none; the ``sidenotes`` filter is declared to the core's template
+service, which gives it to every generator's Jinja environment.
 Settings: none.  Attributes: none.
 
 Why not a maintained plugin: ``pelican-simple-footnotes`` and the footnote
@@ -39,8 +39,7 @@ from markupsafe import Markup
 
 from plugins import core
 from plugins.core import html as bzhtml
-from plugins.core import pipeline
-from plugins.core.pipeline import Order
+from plugins.core import templates
 
 logger = logging.getLogger(__name__)
 
@@ -165,10 +164,6 @@ def sidenotes(content):
     return Markup(_with_sidenotes(str(content)))
 
 
-def add_filter(generator):
-    generator.env.filters["sidenotes"] = sidenotes
-
-
 def register():
     core.register()
-    pipeline.on("generator_init", add_filter, Order.PREPARE)
+    templates.add_filter(__name__, "sidenotes", sidenotes)
