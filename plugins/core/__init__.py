@@ -16,6 +16,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 memo, composed in one place;
 - ``pages``     the writer (``get_writer``) that reuses pages whose inputs did
                 not change;
+- ``feeds``     the one subclass of Pelican's feed writer, which ``pages``
+                builds on;
 - ``templates`` the filters and globals plugins give the theme, installed in
                 every generator's Jinja environment in one place;
 - ``html``      the one HTML tokenizer and walker for plugins that scan

@@ -58,10 +58,10 @@ from pelican import signals
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
-from pelican.writers import Writer
 
 from . import config, essays
 from . import memo as memos
+from .feeds import FeedWriter
 from .workers import can_fork
 
 logger = logging.getLogger(__name__)
@@ -439,7 +439,7 @@ def _still_valid(reads):
     return True
 
 
-class MemoWriter(Writer):
+class MemoWriter(FeedWriter):
     """Pelican's writer, rendering pages and feeds through the memo."""
 
     def write_file(self, name, template, context, *args, **kwargs):
