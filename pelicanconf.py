@@ -56,6 +56,7 @@ PLUGINS = [
     "plugins.social_image",
     "plugins.json_feed",
     "plugins.editorial",
+    "plugins.markup",
     "plugins.site_search",
     "plugins.sidenotes",
     "plugins.essay_outline",
@@ -102,6 +103,9 @@ MARKDOWN = {
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         "markdown.extensions.toc": {"permalink": False},
         "markdown.extensions.sane_lists": {},
+        # The site's Markdown: formulas become MathML as the essay is read, table
+        # columns are aligned by class (plugins/markup), before typography.
+        "plugins.markup": {},
     },
     "output_format": "html5",
 }
@@ -110,9 +114,10 @@ MARKDOWN = {
 # (plugins/core/reading.py); Pelican's own TYPOGRIFY would apply it again.
 TYPOGRIFY = False
 TYPOGRAPHY = True
-# typogrify already skips pre, code, kbd, script and math; keep formulas in
-# sample blocks literal too.
-TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "var"]
+# typogrify always skips pre and code; keep keyboard input, sample output and
+# variables literal too, and formulas (MathML), where its <span>s would break
+# the layout.
+TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "kbd", "samp", "var", "math"]
 SUMMARY_MAX_LENGTH = 60
 
 # Security: every page carries this policy in a <meta> tag (hosts that honour

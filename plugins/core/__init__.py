@@ -49,7 +49,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from . import config, pages, pipeline, reading, templates
+from . import config, essays, feeds, pages, pipeline, reading, templates, urls
 from . import memo as memos
 from .errors import stop
 from .files import cache_folder
@@ -158,6 +158,18 @@ def install_templates(generator):
     templates.install(generator, pipeline.active_plugins())
 
 
+def encode_static_urls(generators):
+    """Valid URLs for the site's files whose names have spaces (see ``urls``)."""
+    static_files, contents = [], []
+    for generator in generators:
+        static_files += getattr(generator, "staticfiles", [])
+        if hasattr(generator, "articles"):
+            contents += essays.every(generator)
+        if hasattr(generator, "pages"):
+            contents += essays.every_page(generator)
+    urls.encode_static_urls(static_files, contents)
+
+
 def register():
     # Settings first: every other step reads them.
     pipeline.on("initialized", check_settings, Order.SETTINGS)
@@ -165,7 +177,11 @@ def register():
     pipeline.on("get_generators", services_for_run, Order.SERVICES)
     pipeline.on("readers_init", install_reader, Order.SERVICES)
     pipeline.on("generator_init", install_templates, Order.SERVICES)
+    # Before anything writes a link to a file (Order.URLS).
+    pipeline.on("all_generators_finalized", encode_static_urls, Order.URLS)
     # After every step that changes the essays: pages are keyed by their state.
     pipeline.on("all_generators_finalized", pages.use_context, Order.WRITE)
     pipeline.on("get_writer", pages.writer_class, Order.SERVICES)
+    # The first writer given counts: the memo's, else the plain feed writer.
+    pipeline.on("get_writer", feeds.writer_class, Order.WRITE)
     pipeline.on("finalized", close_services, Order.CLOSE)

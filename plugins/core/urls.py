@@ -10,6 +10,11 @@ One rule for the build (``language_urls``), the content checks and
   is the one readers can guess: the plain pattern holds the essay as written,
   in its own language; the ``_LANG_`` pattern holds a translation of it.
   Metadata ``save_as``/``url`` (pages that name their own path) always win.
+- **Files' URLs.**  A static file is published under its own name, spaces
+  and all, and Pelican writes a ``{static}`` link's URL as the name is
+  (``src="images/Byte Order.png"``), which is not a valid URL: a file whose
+  URL needs it gets its URL percent-encoded (``Byte%20Order.png``), unless
+  an essay ``{attach}``-es it, which moves it (Pelican sets that URL then).
 - **Slugs.**  Lower-case ASCII words joined by hyphens; Chinese is spelt in
   Hanyu Pinyin with pypinyin, which reads each character in the context of
   its word: 银行 (bank) is ``yin-hang``, not ``yin-xing`` as a
@@ -20,8 +25,13 @@ One rule for the build (``language_urls``), the content checks and
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 MAX_SLUG_LENGTH = 80
+# What a URL path may hold as it is (RFC 3986's pchar and "/"), "%" included
+# so that a name already encoded is not encoded twice.
+URL_SAFE = "/:@!$&'()*+,;=-._~%"
+ATTACH_LINK = re.compile(r"[{|]attach[|}]")
 
 _KIND_PREFIX = {
     ("article", "published"): "ARTICLE",
@@ -77,3 +87,27 @@ def make_slug(title: str) -> str:
             break
         slug = candidate
     return slug
+
+
+def encode_static_urls(static_files, contents):
+    """Percent-encode the URLs of static files whose names hold what a URL may
+    not (spaces), except those an essay or page ``{attach}``-es (``contents``
+    with their ``_content``): Pelican refuses to move a file whose URL was set."""
+    attached = any(ATTACH_LINK.search(item._content or "") for item in contents)
+    for static in static_files:
+        url = static.url
+        encoded = quote(url, safe=URL_SAFE)
+        if encoded == url or hasattr(static, "override_url"):
+            continue
+        if attached and _is_attached(static, contents):
+            continue
+        static.override_url = encoded
+
+
+def _is_attached(static, contents):
+    name = static.source_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return any(
+        ATTACH_LINK.search(item._content or "")
+        and (name in (item._content or "") or quote(name) in (item._content or ""))
+        for item in contents
+    )

@@ -50,11 +50,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from feedgenerator import Atom1Feed, get_tag_uri
-from markupsafe import Markup
+from feedgenerator import get_tag_uri
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
 
 from plugins.core import config, essays
+from plugins.core.feeds import SiteAtomFeed, plain_text
 
 from .common import metadata_lines, set_content
 
@@ -190,8 +190,9 @@ def record_corrections(generator):
     generator.context["CORRECTIONS_FEED_ATOM"] = settings["CORRECTIONS_FEED_ATOM"]
 
 
-class CorrectionsFeed(Atom1Feed):
-    """Atom feed whose <updated> never falls back to the build clock."""
+class CorrectionsFeed(SiteAtomFeed):
+    """The site's Atom feed (each entry in its essay's language), whose
+    <updated> never falls back to the build clock."""
 
     def __init__(self, *args, fallback_date=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,12 +214,13 @@ def build_feed(settings, log, page_url, fallback_date):
         link=absolute(settings["SITEURL"], page_url or ""),
         feed_url=absolute(domain, settings["CORRECTIONS_FEED_ATOM"]),
         description=f"Corrections to essays published on {settings['SITENAME']}",
+        feed_guid=absolute(domain, settings["CORRECTIONS_FEED_ATOM"]),
         language=settings.get("DEFAULT_LANG"),
         fallback_date=fallback_date,
     )
     for correction in log:
         article = correction.article
-        title = Markup(article.title).striptags()
+        title = plain_text(article.title)
         essay_link = absolute(settings["SITEURL"], article.url)
         link = f"{essay_link}#{correction.anchor}"
         feed.add_item(
@@ -233,6 +235,7 @@ def build_feed(settings, log, page_url, fallback_date):
             author_name=getattr(article, "author", "") and str(article.author),
             pubdate=correction.date,
             updateddate=correction.date,
+            lang=getattr(article, "lang", None),
         )
     return feed
 

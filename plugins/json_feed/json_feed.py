@@ -18,8 +18,11 @@ Settings (defaults in ``DEFAULTS``; a path of None writes no feed):
   JSON_FEED_FAVICON    site-relative path of a 64x64 image, or None
 
 Links are made absolute with FEED_DOMAIN (else SITEURL), as Pelican does for
-Atom and RSS.  Attributes added: none.  Item ``image`` is the essay's
-``social_image`` (set by the social_image plugin) when there is one.
+Atom and RSS, and every other relative URL in an item's content against the
+item's own URL; titles and summaries are plain text (both as the site's Atom
+and RSS feeds do it, ``plugins/core/feeds.py``).  Attributes added: none.
+Item ``image`` is the essay's ``social_image`` (set by the social_image
+plugin) when there is one.
 
 Why not a maintained plugin: none is published on PyPI.  The two public
 repositories write JSON Feed 1.0 (``author``, not ``authors``) and are
@@ -32,11 +35,11 @@ import json
 import logging
 import os
 
-from markupsafe import Markup
 from pelican.utils import order_content, sanitised_join, set_date_tzinfo
 
 from plugins import core
 from plugins.core import config, essays, pipeline
+from plugins.core.feeds import absolute_content, plain_text
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -68,10 +71,6 @@ def _absolute(base, path):
     return essays.absolute_url(base, path)
 
 
-def _text(value):
-    return " ".join(Markup(str(value)).striptags().split())
-
-
 def _date(value, settings):
     return set_date_tzinfo(value, settings.get("TIMEZONE")).isoformat()
 
@@ -82,10 +81,10 @@ def feed_item(article, settings, base):
     item = {
         "id": url,
         "url": url,
-        "title": _text(article.title),
-        "content_html": article.get_content(base),
+        "title": plain_text(article.title),
+        "content_html": absolute_content(article.get_content(base), url),
     }
-    summary = _text(getattr(article, "summary", "") or "")
+    summary = plain_text(getattr(article, "summary", "") or "")
     if summary:
         item["summary"] = summary
     image = getattr(article, "social_image", None)

@@ -1,0 +1,3 @@
+from .markup import makeExtension, register
+
+__all__ = ["makeExtension", "register"]
