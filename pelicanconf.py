@@ -94,6 +94,7 @@ METADATA_KEYS = {
     "machine_translated": "yes when the text is a machine translation",
     "series": "the name of the series an essay belongs to",
     "series_part": "the essay's part number in its series: 1, 2, 3…",
+    "glossary_skip": "glossary terms not to link in this essay, comma-separated",
 }
 
 # Markdown and typography -----------------------------------------------------

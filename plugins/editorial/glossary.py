@@ -3,13 +3,22 @@
 Authors keep the glossary in one TOML file under the content folder
 (``glossary.toml``): one ``[[term]]`` table per entry with ``term``,
 ``definition`` (one sentence), and optionally ``aliases``, ``chinese`` (the
-original Chinese term) and ``note``.  After the essays are read, the first
+original Chinese term), ``chinese_except`` and ``note``.  After the essays are read, the first
 occurrence of each term, alias or Chinese original in every essay becomes a
 link to the term's entry on the glossary page.  The link carries the short
 definition twice, without script: as ``title`` (shown on hover) and through
 ``aria-describedby`` to a "Terms in this essay" list appended to the essay,
 which feeds carry too.  Text inside headings, links, code, preformatted
 text, figures and asides is never linked.
+
+Chinese has no spaces to mark words, and an original often has other senses:
+落地 ("landing", a plan put into practice) is also the coins that hit the
+ground in 几枚硬币应声落地.  A term's ``chinese_except`` lists phrases in
+which its original is not the term (``["应声落地", "落地窗"]``): a use inside
+one of them is passed over and the next use counts.  An essay switches terms
+off for itself with ``Glossary_skip:`` (the terms, or any of their spellings,
+comma-separated); a name that is no term in the glossary is an error with its
+line.
 
 Matching works on the rendered HTML as typogrify left it: ``&nbsp;`` and
 other entities count as the characters they stand for, typogrify's
@@ -37,6 +46,8 @@ Settings (defaults in ``DEFAULTS``):
                   terms with ``Template: glossary`` (``pages/glossary.md``);
                   links point at it through Pelican's ``{filename}`` syntax,
                   so they are relative on pages and absolute in feeds
+
+Metadata read: ``glossary_skip``.
 
 Attributes: ``article.glossary_terms`` (entries linked in that essay, in order
 of first use); context ``glossary_terms`` (every entry, alphabetical, each with
@@ -78,7 +89,9 @@ DEFAULTS = config.declare(
     prefixes=("GLOSSARY_",),
 )
 
-ENTRY_KEYS = {"term", "aliases", "chinese", "definition", "note"}
+ENTRY_KEYS = {"term", "aliases", "chinese", "chinese_except", "definition", "note"}
+# Separators between the terms an essay's Glossary_skip names (ASCII and Chinese commas).
+SKIP_SEPARATORS = re.compile(r"[,，、;；]")
 # Elements whose text is never linked: headings, existing links, code, and the
 # blocks that plugins add (figures for charts, asides for notes).
 SKIP_ELEMENTS = {
@@ -104,12 +117,26 @@ class Term:
     slug: str
     aliases: list = field(default_factory=list)
     chinese: str = ""
+    chinese_except: list = field(default_factory=list)
     note: str = ""
     line: int = 0
     essays: list = field(default_factory=list)
 
     def variants(self):
         return [self.term, *self.aliases, *([self.chinese] if self.chinese else [])]
+
+    def excepted(self, text, start, end):
+        """Whether text[start:end], a use of the Chinese original, lies inside
+        one of the phrases where the original means something else."""
+        if not self.chinese_except or text[start:end] != self.chinese:
+            return False
+        for phrase in self.chinese_except:
+            at = phrase.find(self.chinese)
+            while at >= 0:
+                if start >= at and text.startswith(phrase, start - at):
+                    return True
+                at = phrase.find(self.chinese, at + 1)
+        return False
 
 
 def slugify_term(text):
@@ -132,7 +159,7 @@ def _check_entry(entry, key_lines, header_line, claimed):
     errors = [
         (
             key_lines.get(key, header_line),
-            f"unknown key {key!r} — use term, aliases, chinese, definition or note",
+            f"unknown key {key!r} — use term, aliases, chinese, chinese_except, definition or note",
         )
         for key in sorted(set(entry) - ENTRY_KEYS)
     ]
@@ -160,6 +187,26 @@ def _check_entry(entry, key_lines, header_line, claimed):
     for key in ("chinese", "note"):
         if not isinstance(entry.get(key, ""), str):
             errors.append((key_lines.get(key, header_line), f"{key} of {name!r} must be a string"))
+    excepted = entry.get("chinese_except", [])
+    if not isinstance(excepted, list) or not all(isinstance(p, str) for p in excepted):
+        errors.append(
+            (
+                key_lines.get("chinese_except", header_line),
+                f'chinese_except of {name!r} must be a list of phrases: ["应声落地"]',
+            )
+        )
+        excepted = []
+    chinese = entry.get("chinese", "")
+    chinese = chinese.strip() if isinstance(chinese, str) else ""
+    for phrase in excepted:
+        if not chinese or chinese not in phrase:
+            errors.append(
+                (
+                    key_lines.get("chinese_except", header_line),
+                    f"chinese_except phrase {phrase!r} of {name!r} does not contain its "
+                    f"chinese original {chinese!r} — list phrases that contain it",
+                )
+            )
     for variant in [name, *aliases]:
         owner = claimed.get(variant.casefold())
         if owner and owner[0] != name:
@@ -179,7 +226,8 @@ def _check_entry(entry, key_lines, header_line, claimed):
         "term": name,
         "definition": definition.strip(),
         "aliases": aliases,
-        "chinese": entry.get("chinese", "").strip(),
+        "chinese": chinese,
+        "chinese_except": [phrase.strip() for phrase in excepted if phrase.strip()],
         "note": entry.get("note", "").strip(),
         "line": header_line,
     }
@@ -416,10 +464,11 @@ def _matches_at(matcher, text, positions):
                 yield match
 
 
-def link_first_uses(markup, terms, matcher, link_for):
+def link_first_uses(markup, terms, matcher, link_for, skip=frozenset()):
     """Return (markup with first uses linked, terms linked in order of use).
 
-    ``link_for(term)`` gives the opening ``<a …>`` tag for a term.
+    ``link_for(term)`` gives the opening ``<a …>`` tag for a term; terms whose
+    slug is in ``skip`` are not linked.
     """
     if not markup or matcher is None:
         return markup, []
@@ -440,7 +489,9 @@ def link_first_uses(markup, terms, matcher, link_for):
         source = None
         for match in matches:
             term = terms[int(match.lastgroup[1:])]
-            if term.slug in seen:
+            if term.slug in seen or term.slug in skip:
+                continue
+            if term.excepted(texts[index], match.start(), match.end()):
                 continue
             source = source or _SourceMap(runs[index])
             start, end = source.span(match.start())[0], source.span(match.end() - 1)[1]
@@ -497,10 +548,47 @@ def read_site_glossary(settings):
     return terms
 
 
-def _link(markup, terms, matcher, page_path):
+def _link(markup, terms, matcher, page_path, skip=frozenset()):
     """``link_first_uses`` as the memo keeps it: the terms used, by position."""
-    linked, used = link_first_uses(markup, terms, matcher, lambda term: term_link(term, page_path))
+    linked, used = link_first_uses(
+        markup, terms, matcher, lambda term: term_link(term, page_path), skip
+    )
     return linked, [terms.index(term) for term in used]
+
+
+def skipped_terms(article, terms):
+    """The slugs of the terms an essay's ``Glossary_skip`` names, and the names
+    that are no term's (logged as errors with the file and line)."""
+    value = article.metadata.get("glossary_skip") or ""
+    by_name = {variant.casefold(): term.slug for term in terms for variant in term.variants()}
+    slugs = set()
+    for written in SKIP_SEPARATORS.split(str(value)):
+        name = " ".join(written.split())
+        if not name:
+            continue
+        if name.casefold() in by_name:
+            slugs.add(by_name[name.casefold()])
+        else:
+            logger.error(
+                "%s:%d: Glossary_skip names %r, which is no term of the glossary — write a "
+                "term, an alias or a chinese original from %s, or remove it",
+                article.source_path,
+                _key_line(article.source_path, "glossary_skip"),
+                name,
+                article.settings["GLOSSARY_PATH"],
+            )
+    return frozenset(slugs)
+
+
+def _key_line(path, key):
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.split(":", 1)[0].strip().lower() == key:
+                    return number
+    except OSError:
+        pass
+    return 1
 
 
 def link_essays(generator):
@@ -518,18 +606,21 @@ def link_essays(generator):
     memo = memos.current()
     jobs = []
     if matcher is not None:
-        glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.definition,
-                          term_link(t, page_path)) for t in terms])  # fmt: skip
-        jobs = [
-            (memo.key("glossary", article._content, matcher.pattern, glossary), article)
-            for article in everything
-            if article._content
-        ]
+        glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.chinese_except,
+                          t.definition, term_link(t, page_path)) for t in terms])  # fmt: skip
+        jobs = []
+        for article in everything:
+            if article._content:
+                skip = skipped_terms(article, terms)
+                parts = (article._content, matcher.pattern, glossary, sorted(skip))
+                jobs.append((memo.key("glossary", *parts), article, skip))
     if memo.pool is not None:
-        memo.pool.ahead([(key, _link, (a._content, terms, matcher, page_path)) for key, a in jobs])
-    for key, article in jobs:
+        memo.pool.ahead(
+            [(key, _link, (a._content, terms, matcher, page_path, skip)) for key, a, skip in jobs]
+        )
+    for key, article, skip in jobs:
         markup, used = memo.compute(
-            key, _link, article._content, terms, matcher, page_path, what=article.source_path
+            key, _link, article._content, terms, matcher, page_path, skip, what=article.source_path
         )
         used = [terms[index] for index in used]
         if not used:

@@ -1,5 +1,8 @@
 """Glossary linking on rendered HTML, and the checks on the glossary file."""
 
+import logging
+import types
+
 import pytest
 
 from plugins.editorial.glossary import (
@@ -7,19 +10,20 @@ from plugins.editorial.glossary import (
     build_matcher,
     link_first_uses,
     load_glossary,
+    skipped_terms,
 )
 
 
-def term(name, *aliases, chinese=""):
+def term(name, *aliases, chinese="", chinese_except=()):
     slug = name.lower().replace(" ", "-")
     return Term(term=name, definition=f"{name} defined.", slug=slug, aliases=list(aliases),
-                chinese=chinese)  # fmt: skip
+                chinese=chinese, chinese_except=list(chinese_except))  # fmt: skip
 
 
-def link(markup, *terms):
+def link(markup, *terms, skip=frozenset()):
     terms = list(terms)
     linked, used = link_first_uses(
-        markup, terms, build_matcher(terms), lambda t: f'<a data-term="{t.slug}">'
+        markup, terms, build_matcher(terms), lambda t: f'<a data-term="{t.slug}">', skip
     )
     return linked, [t.term for t in used]
 
@@ -168,4 +172,69 @@ def test_toml_syntax_error_names_its_line(tmp_path):
 def test_unknown_key_is_an_error(tmp_path):
     path = write(tmp_path, '[[term]]\nterm = "Fintech"\ndefintion = "typo"\n')
     _, errors = load_glossary(path)
-    assert (3, "unknown key 'defintion' — use term, aliases, chinese, definition or note") in errors
+    assert (
+        3,
+        "unknown key 'defintion' — use term, aliases, chinese, chinese_except, definition or note",
+    ) in errors
+
+
+LANDING = term("landing", chinese="落地", chinese_except=["应声落地", "落地窗"])
+
+
+def test_a_chinese_original_inside_an_excepted_phrase_is_not_the_term():
+    html, used = link("<p>几枚硬币应声落地。</p><p>站在落地窗前。</p>", LANDING)
+    assert used == [] and "<a" not in html
+
+
+def test_after_an_excepted_use_the_next_use_of_the_original_is_linked():
+    html, used = link("<p>几枚硬币应声落地，监管政策终于落地。</p>", LANDING)
+    assert used == ["landing"]
+    assert html == '<p>几枚硬币应声落地，监管政策终于<a data-term="landing">落地</a>。</p>'
+
+
+def test_the_english_term_is_linked_whatever_the_exceptions():
+    _, used = link("<p>The landing of the rules.</p>", LANDING)
+    assert used == ["landing"]
+
+
+def test_an_essay_can_switch_one_term_off():
+    gold = term("mutual gold giants", chinese="互金巨头")
+    html, used = link("<p>互金巨头 and landing</p>", gold, LANDING, skip={"landing"})
+    assert used == ["mutual gold giants"]
+    assert 'data-term="landing"' not in html
+
+
+def essay_with(skip, path="content/essays/x.md"):
+    return types.SimpleNamespace(
+        metadata={"glossary_skip": skip},
+        source_path=path,
+        settings={"GLOSSARY_PATH": "glossary.toml"},
+    )
+
+
+def test_glossary_skip_names_terms_by_any_spelling_and_chinese_commas():
+    gold = term("mutual gold giants", "mutual gold giant", chinese="互金巨头")
+    terms = [gold, LANDING, term("Fintech")]
+    skip = skipped_terms(essay_with("Mutual Gold Giant，落地"), terms)
+    assert skip == {"mutual-gold-giants", "landing"}
+
+
+def test_glossary_skip_naming_no_term_is_an_error_with_its_line(tmp_path, caplog):
+    essay = tmp_path / "x.md"
+    essay.write_text("Title: X\nGlossary_skip: landng\n\nText.\n", encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert skipped_terms(essay_with("landng", str(essay)), [LANDING]) == frozenset()
+    (message,) = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"{essay}:2: Glossary_skip names 'landng', which is no term")
+
+
+def test_an_excepted_phrase_without_the_original_is_an_error(tmp_path):
+    path = write(
+        tmp_path,
+        '[[term]]\nterm = "landing"\nchinese = "落地"\ndefinition = "A."\n'
+        'chinese_except = ["应声落下"]\n',
+    )
+    terms, errors = load_glossary(path)
+    assert terms == []
+    assert errors[0][0] == 5
+    assert "'应声落下' of 'landing' does not contain its chinese original '落地'" in errors[0][1]

@@ -94,6 +94,21 @@ def test_fixture_links_see_through_typogrify_markup(fixture_site):
     assert links["term-clearing-house"].get_text() == "clearing\xa0house"
 
 
+def test_a_chinese_original_in_another_sense_is_passed_over_for_the_next_use(fixture_site):
+    page = fixture_site.page("essays/byte-order-notes/")
+    (link,) = [a for a in glossary_links(page) if "term-open-banking" in a["href"]]
+    assert link.get_text() == "开放银行"
+    # The first 开放银行 is inside 不开放银行卡 ("no bank-card business is opened").
+    paragraph = link.find_parent("p").get_text()
+    assert paragraph.index("不开放银行卡") < paragraph.index("开放银行的接口")
+
+
+def test_an_essay_that_skips_a_term_does_not_link_it(fixture_site):
+    page = fixture_site.page("essays/discounted-cash-flow/")
+    assert "clearing house" in page.select_one(".essay-body").get_text()
+    assert [a for a in glossary_links(page) if "clearing-house" in a["href"]] == []
+
+
 def test_glossary_page_lists_terms_alphabetically_with_definitions(site, essay_url):
     page = site.page("glossary/")
     assert page.body["data-page-type"] == "glossary"
@@ -136,7 +151,10 @@ def test_fixture_glossary_lists_only_essays_that_use_a_term(fixture_site):
     ]
     assert entries["term-zero-balance-account"].select(".glossary-essay-list a") == []
     used_in = entries["term-open-banking"].select(".glossary-essay-list a")
-    assert [normalise_text(a.get_text()) for a in used_in] == ["Where open banking links"]
+    assert [normalise_text(a.get_text()) for a in used_in] == [
+        "字节序与通信协议笔记",  # through its Chinese original, 开放银行
+        "Where open banking links",
+    ]
 
 
 def test_glossary_links_are_in_the_feeds_with_absolute_urls(production_site):
