@@ -31,11 +31,20 @@ either day or month first; every other value Pelican can process;
 category and author names that give a URL; a well-formed slug, unique (per
 language) across essays and pages, output paths inside the site that no
 other file or listing uses, and an original for every translation; every
-``{filename}``, ``{static}`` and ``{attach}`` link resolving; a page
-``template`` that exists; a non-empty body; in the rendered body and
-summary, no ``<script>``, no event-handler attributes, no
-``javascript:``/``vbscript:`` URLs, and images only from the site's own files,
-each with alt text.
+``{filename}``, ``{static}`` and ``{attach}`` link resolving, and every
+other link of a body (root-relative, relative, absolute under ``SITEURL``)
+leading to a page, file or listing of the site, with its fragment among the
+target's ids (``links``); a page ``template`` that exists; a non-empty body;
+in the rendered body and summary, no ``<script>`` (each at its own line, a
+gist embed with the link to write instead), no event-handler attributes, no
+``style`` attributes or elements (the Content-Security-Policy ignores them),
+no ``javascript:``/``vbscript:`` URLs, images only from the site's own files,
+each with alt text (an ``<img>`` named in the text is told apart), nothing
+loaded from another site, no level-one heading (the title is one), no formula
+the converter could not read and no TeX outside a formula; a mostly-Chinese
+body marked ``Lang: zh``.  Keys other engines use get the site's name for
+them (``Update`` and ``lastmod`` are ``Modified``), and a missing required key
+says why it is required.
 
 Signals: ``initialized`` (checks the whole site, once the settings, the memo
 and the worker processes are ready).
@@ -94,7 +103,8 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # What the checks of one file read besides the file itself.
 CHECK_SETTINGS = (
     "CONTENT_GUARD_REQUIRED", "CONTENT_GUARD_LANGUAGES", "CONTENT_GUARD_STATUSES",
-    "CONTENT_GUARD_REPEATABLE", "METADATA_KEYS", "THEME", "FORMATTED_FIELDS",
+    "CONTENT_GUARD_REPEATABLE", "METADATA_KEYS", "THEME", "FORMATTED_FIELDS", "DEFAULT_LANG",
+    "AUTHOR", "DEFAULT_CATEGORY",
 )  # fmt: skip
 
 
@@ -243,7 +253,7 @@ class SiteCheck:
             return problems, False
         with pelican_quiet():  # Pelican warns of a name with no slug: this says where
             metadata.check_metadata(source, result, self.settings, problems)
-        body.check_body(source, result, problems)
+        body.check_body(source, result, self.settings, problems)
         return problems, True
 
     @functools.cached_property

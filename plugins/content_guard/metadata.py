@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dateutil import parser as dateparser
 
+from plugins.core import html as bzhtml
 from plugins.core import urls
 from plugins.core.reading import restore
 
@@ -33,6 +34,37 @@ DATE_FIX = (
 # Two days that differ in every field: a date read with each as its default
 # takes a field from the default when the author left it out.
 _DEFAULTS = (datetime.datetime(2001, 2, 3, 4, 5, 6), datetime.datetime(2002, 4, 5, 6, 7, 8))
+
+
+# Keys other blog engines use for what this site calls otherwise (Pelican's
+# own "update" plugins, Hugo, Jekyll), with what to write instead.
+SYNONYMS = {
+    name: (key, meaning)
+    for names, key, meaning in (
+        (("update", "updated", "lastmod", "last_modified", "last_modified_at", "modified_date"),
+         "modified", "a last-modified date"),
+        (("description", "excerpt"), "summary", "the sentence or two listings and feeds show"),
+        (("categories",), "category", "an essay's section, and an essay has one"),
+        (("keywords", "tag"), "tags", "the essay's topics"),
+        (("language",), "lang", "the essay's language"),
+        (("series_index",), "series_part", "the essay's part number in its series"),
+    )
+    for name in names
+}  # fmt: skip
+# Why each required key is required (Pelican itself would do without most).
+REQUIRED_BECAUSE = {
+    "title": "every listing, feed and the page itself show it",
+    "date": "Pelican cannot date the essay without it",
+    "author": "the byline, feeds and search name the author, and Pelican would sign the "
+    "essay with the settings' AUTHOR",
+    "category": "listings and feeds group essays by it, and Pelican would file the essay "
+    "under the settings' DEFAULT_CATEGORY",
+    "summary": "listings, feeds and search show it, and Pelican would cut the body's first "
+    "words instead, mid-sentence",
+    "slug": "it is the essay's address, and one derived from the title would change, and "
+    "break links, whenever the title is edited",
+}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s|(?<=[\u3002\uff01\uff1f])")
 
 
 def suggest_key(key, known):
@@ -78,12 +110,15 @@ def check_metadata(source, reading, settings, problems):
     repeatable = settings["CONTENT_GUARD_REPEATABLE"]
     for key, lines in source.key_lines.items():
         if key not in known:
-            best = suggest_key(key, known)
-            fix = (
-                f"did you mean {best!r}? Write '{best.capitalize()}:'"
-                if best
-                else "remove it, or add it to METADATA_KEYS in pelicanconf.py with what it means"
-            )
+            synonym, meaning = SYNONYMS.get(key, (None, None))
+            best = synonym if synonym in known else suggest_key(key, known)
+            if synonym in known:
+                fix = f"it is {meaning}, which this site calls {synonym!r}: write "
+                fix += f"'{synonym.capitalize()}:'"
+            elif best:
+                fix = f"did you mean {best!r}? Write '{best.capitalize()}:'"
+            else:
+                fix = "remove it, or add it to METADATA_KEYS in pelicanconf.py with what it means"
             say(Problem(source.shown, lines[0], f"unknown metadata key {key!r}", fix))
         elif source.kind == "essay" and key in PAGE_ONLY_KEYS:
             say(
@@ -119,18 +154,19 @@ def check_required(source, reading, settings, problems):
     required = settings["CONTENT_GUARD_REQUIRED"].get(source.kind, [])
     known = sorted(settings.get("METADATA_KEYS", {}))
     # A misspelt key already says which key it should be ("Titel" → title).
-    misspelt = {suggest_key(k, known) for k in meta if k not in known}
+    misspelt = {SYNONYMS.get(k, (suggest_key(k, known),))[0] for k in meta if k not in known}
     for key in required:
         present = [k for k in ([key, "authors"] if key == "author" else [key]) if k in meta]
         if not present:
             if key not in misspelt:
+                because = f" ({REQUIRED_BECAUSE[key]})" if key in REQUIRED_BECAUSE else ""
                 problems.append(
                     Problem(
                         source.shown,
                         1,
-                        f"required key {key!r} is missing",
-                        f"add a line '{key.capitalize()}: {example_value(key, reading)}' "
-                        "to the metadata at the top",
+                        f"required key {key!r} is missing{because}",
+                        f"add a line '{key.capitalize()}: "
+                        f"{example_value(key, reading, settings)}' to the metadata at the top",
                     )
                 )
         elif not any(raw_value(reading, k) for k in present):
@@ -144,10 +180,28 @@ def check_required(source, reading, settings, problems):
             )
 
 
-def example_value(key, reading):
+def example_value(key, reading, settings=None):
+    settings = settings or {}
     if key == "slug" and raw_value(reading, "title"):
         return suggest_slug(raw_value(reading, "title"))
+    if key == "author" and settings.get("AUTHOR"):
+        return settings["AUTHOR"]
+    if key == "category" and settings.get("DEFAULT_CATEGORY"):
+        return settings["DEFAULT_CATEGORY"]
+    if key == "summary":
+        return first_sentence(reading.content) or "…"
     return "…"
+
+
+def first_sentence(markup, limit=200):
+    """The first sentence of a rendered body's first paragraph, as plain text."""
+    for tag in bzhtml.start_tags(markup or "", ("p",)):
+        close = bzhtml.end_tag(markup, "p", tag.end)
+        text = " ".join(bzhtml.text_of(markup[tag.end : close[0] if close else None]).split())
+        if text:
+            sentence = SENTENCE_END.split(text, maxsplit=1)[0].strip()
+            return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + "…"
+    return ""
 
 
 def suggest_slug(value: str) -> str:

@@ -25,6 +25,7 @@ from pelican.utils import process_translations
 
 from plugins.core import urls
 
+from . import links
 from .source import Problem, pelican_quiet
 
 KINDS = {"essay": ("article", Article, "ARTICLE_TRANSLATION_ID"),
@@ -237,6 +238,7 @@ def check_links(objects, settings, context, static, problems):
                         )
                     )
             check_static_copies(source, item, settings, problems)
+        links.check_links(objects, settings, static, problems)
 
 
 def check_static_copies(source, item, settings, problems):

@@ -3,10 +3,17 @@
 The values of the metadata are Pelican's (read by the site's reader); this
 module only finds their lines, with Python-Markdown's own meta patterns, so
 messages can name the line an author has to change.
+
+A finding in the rendered body is placed by finding its text in the source:
+outside code (fenced and indented blocks, code spans) when the finding is
+about markup, since ``<img>`` written in backticks is text, not a tag; and
+after the previous finding of the same text, so two ``<script>`` tags are
+two lines.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import os
@@ -18,6 +25,13 @@ from markdown.extensions.meta import BEGIN_RE, END_RE, META_MORE_RE, META_RE
 
 # C0 controls but tab, newline and carriage return; DEL and the C1 controls.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Markdown's code, as Python-Markdown reads it: fences, indented blocks, spans.
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+INDENTED = re.compile(r"^(?: {4}|\t)")
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+ATX_H1 = re.compile(r"^ {0,3}#(?!#)(?:[ \t]|$)")
+SETEXT_H1 = re.compile(r"^ {0,3}=+[ \t]*$")
 
 
 @dataclass(order=True)
@@ -46,6 +60,7 @@ class Source:
     key_lines: dict = field(default_factory=dict)  # key -> [line of each "Key:"]
     body: str = ""
     body_line: int = 1
+    _code: list | None = field(default=None, repr=False, compare=False)
 
     def _lines(self):
         if self.text is None:
@@ -55,14 +70,92 @@ class Source:
     def line_of_key(self, key, default=1):
         return self._lines().key_lines.get(key, [default])[0]
 
-    def line_of(self, needle, start=0, default=None):
+    def line_of(self, needle, start=0, default=None, outside_code=False):
         """The first body line at or after body offset ``start`` holding
-        ``needle`` (any case), with the offset where it was found."""
+        ``needle`` (any case), with the offset where it was found; with
+        ``outside_code``, the first such place that is not code."""
         self._lines()
-        at = self.body.lower().find(needle.lower(), start) if needle else -1
+        lowered, needle = self.body.lower(), (needle or "").lower()
+        at = lowered.find(needle, start) if needle else -1
+        while outside_code and at >= 0 and self.in_code(at):
+            at = lowered.find(needle, at + 1)
         if at < 0:
             return (self.body_line if default is None else default), -1
-        return self.body_line + self.body.count("\n", 0, at), at
+        return self.line_at(at), at
+
+    def line_at(self, offset):
+        """The file's line number of a body offset."""
+        return self.body_line + self.body.count("\n", 0, offset)
+
+    def in_code(self, offset):
+        ranges = self.code_ranges()
+        index = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+        return index >= 0 and ranges[index][0] <= offset < ranges[index][1]
+
+    def code_ranges(self):
+        """(start, end) body offsets of its code, in order (computed once)."""
+        if self._code is None:
+            self._lines()
+            self._code = code_ranges(self.body)
+        return self._code
+
+    def level_one_heading_lines(self):
+        """The lines of the body's ``#`` and ``===`` headings, outside code."""
+        found, offset, previous = [], 0, ""
+        for line in self._lines().body.split("\n"):
+            if not self.in_code(offset):
+                if ATX_H1.match(line):
+                    found.append(self.line_at(offset))
+                elif SETEXT_H1.match(line) and previous.strip():
+                    found.append(self.line_at(offset) - 1)
+            previous = line
+            offset += len(line) + 1
+        return found
+
+
+def code_ranges(body):
+    """(start, end) offsets of the code in a Markdown body: fenced blocks,
+    indented blocks (after a blank line, outside lists) and code spans."""
+    blocks, prose = [], []
+    fence, offset, previous_blank, in_list = None, 0, True, False
+    for line in body.split("\n"):
+        end = offset + len(line) + 1
+        opening = FENCE.match(line)
+        if fence is not None:
+            blocks.append((offset, end))
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+        elif opening:
+            fence = opening.group(1)
+            blocks.append((offset, end))
+        elif line.strip() and INDENTED.match(line) and previous_blank and not in_list:
+            blocks.append((offset, end))
+            offset = end
+            continue  # an indented block goes on while lines are indented
+        else:
+            if line.strip():
+                if LIST_ITEM.match(line):
+                    in_list = True
+                elif previous_blank and not INDENTED.match(line):
+                    in_list = False  # a paragraph after the list ends it
+                prose.append((offset, end))
+            previous_blank = not line.strip()
+        offset = end
+    spans = []
+    for start, end in _paragraphs(prose):
+        spans += [(start + m.start(), start + m.end()) for m in CODE_SPAN.finditer(body[start:end])]
+    return sorted(blocks + spans)
+
+
+def _paragraphs(lines):
+    """Runs of adjacent prose lines, as (start, end) offsets."""
+    runs = []
+    for start, end in lines:
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def shown_path(path: Path) -> str:

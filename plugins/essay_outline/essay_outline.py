@@ -40,13 +40,13 @@ the Markdown ``toc`` extension's permalinks are links named only "¶".
 
 import html
 import math
-import re
 
 from markupsafe import Markup
 
 from plugins import core
 from plugins.core import config, essays, pipeline, templates
 from plugins.core import html as bzhtml
+from plugins.core.languages import count_words
 from plugins.core.pipeline import Order
 
 DEFAULTS = config.declare(
@@ -59,18 +59,8 @@ DEFAULTS = config.declare(
     prefixes=("OUTLINE_",),
 )
 
-# Han (with extension A and compatibility ideographs), kana and Hangul.
-CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af]")
-WORD = re.compile(r"[^\W_]")
 # The headings each filter reads: anchors on h2 to h4, the outline of h2 and h3.
 HEADINGS = {"234": ("h2", "h3", "h4"), "23": ("h2", "h3")}
-
-
-def count_words(text):
-    """Return (words, cjk): CJK characters count one each, other words by spaces."""
-    spaced, cjk = CJK.subn(" ", text)
-    words = sum(1 for token in spaced.split() if WORD.search(token))
-    return words + cjk, cjk
 
 
 def reading_minutes(words, cjk, words_per_minute=213, cjk_per_minute=501):

@@ -34,6 +34,10 @@ It links to [the about page]({filename}/pages/about.md) and shows a chart:
 ![A rising line]({static}/images/chart.png)
 """
 ABOUT = "Title: About\nSlug: about\n\nAbout this test site.\n"
+CHINESE = (
+    "网联成立以后，支付机构不再直连银行。他说：“清算要回到清算机构。”"
+    "使用 gcc 编译 C 程序时，需要注意 -O2 优化选项。\n"
+)
 HEADER = "Date: 2026-03-02\nAuthor: A\nCategory: Markets\nSummary: S.\n"
 
 
@@ -56,7 +60,7 @@ CASES = [
         "essays/bad.md",
         b"Title: T\nDate: 2026-03-02\nAuthor: A\nCategory: C\nSlug: bad-essay\n\nText.\n",
         1,
-        ["required key 'summary' is missing"],
+        ["required key 'summary' is missing (listings, feeds and search", "'Summary: Text.'"],
     ),
     (
         "missing-slug",
@@ -290,6 +294,135 @@ CASES = [
         ["it is marked as a translation, but no original has the slug 'bad-essay'"],
     ),
     (
+        "update-key-is-modified",
+        "essays/bad.md",
+        essay(header=HEADER + "Update: 2026-03-05\n"),
+        6,
+        ["unknown metadata key 'update'", "a last-modified date", "write 'Modified:'"],
+    ),
+    (
+        "lastmod-key-is-modified",
+        "essays/bad.md",
+        essay(header=HEADER + "lastmod: 2026-03-05\n"),
+        6,
+        ["unknown metadata key 'lastmod'", "write 'Modified:'"],
+    ),
+    (
+        "mostly-chinese-without-lang",
+        "essays/bad.md",
+        essay(body=CHINESE + "\n\n```\nenglish code words are not counted here at all\n```\n"),
+        1,
+        ["the body is mostly Chinese", "has no Lang", "write 'Lang: zh'"],
+    ),
+    (
+        "mostly-chinese-marked-english",
+        "essays/bad.md",
+        essay(header=HEADER + "Lang: en\n", body=CHINESE),
+        6,
+        ["the body is mostly Chinese", "is marked 'en'", "write 'Lang: zh'"],
+    ),
+    (
+        "style-attribute",
+        "essays/bad.md",
+        essay(body='Text.\n\nA <span style="color:red">red</span> word.\n'),
+        10,
+        ["the body has a style= attribute on <span>", "Content-Security-Policy ignores"],
+    ),
+    (
+        "style-element",
+        "essays/bad.md",
+        essay(body="Text.\n\n<style>p { color: red }</style>\n"),
+        10,
+        ["the body has a <style> element"],
+    ),
+    (
+        "gist-embed",
+        "essays/bad.md",
+        essay(body='Text.\n\n<script src="https://gist.github.com/octo/1a2b.js"></script>\n'),
+        10,
+        ["embeds a gist", "[the code on GitHub](https://gist.github.com/octo/1a2b)"],
+    ),
+    (
+        "iframe-from-another-site",
+        "essays/bad.md",
+        essay(body='<iframe src="https://www.youtube.com/embed/abc_1"></iframe>\n'),
+        8,
+        ["<iframe> in the body loads", "(https://www.youtube.com/watch?v=abc_1)"],
+    ),
+    (
+        "img-tag-named-in-prose",
+        "essays/bad.md",
+        essay(body="Write `<img>` in code.\n\n```\n<img>\n```\n\nBare (<img> tags) here.\n"),
+        14,
+        ["an <img> tag in the body has no src", "write it as code: `<img>`"],
+    ),
+    (
+        "body-level-one-heading",
+        "essays/bad.md",
+        essay(body="Text.\n\n```\n# a comment\n```\n\n# A second title\n\nMore.\n"),
+        14,
+        ["the body has a level-one heading ('A second title')", "write it with ##"],
+    ),
+    (
+        "formula-that-cannot-be-converted",
+        "essays/bad.md",
+        essay(body="Text.\n\nThe ratio $\\frac{a}{$ is wrong.\n"),
+        10,
+        ["formula '\\frac{a}{' cannot be set as MathML", "correct the TeX"],
+    ),
+    (
+        "tex-outside-a-formula",
+        "essays/bad.md",
+        essay(body="Text.\n\nThe ratio \\frac{a}{b} has no dollars.\n"),
+        10,
+        ["the body has TeX outside a formula ('\\frac{')", "between $…$"],
+    ),
+    (
+        "old-root-relative-link",
+        "essays/bad.md",
+        essay(body="Text.\n\nSee [notes](/note/good-essay.html#_3).\n"),
+        10,
+        [
+            "link /note/good-essay.html#_3 leads to no page or file of this site",
+            "did you mean {filename}/essays/good.md?",
+        ],
+    ),
+    (
+        "root-relative-link-to-an-essay",
+        "essays/bad.md",
+        essay(body="Text.\n\nSee [it](/essays/good-essay/).\n"),
+        10,
+        ["link /essays/good-essay/ is root-relative", "write it as {filename}/essays/good.md"],
+    ),
+    (
+        "relative-link-to-nowhere",
+        "essays/bad.md",
+        essay(body="Text.\n\nSee [it](../gone/).\n"),
+        10,
+        ["link ../gone/ leads to no page or file", "(from this page it is /essays/gone/)"],
+    ),
+    (
+        "anchor-the-target-does-not-have",
+        "essays/bad.md",
+        essay(body="## Own heading\n\nSee [it]({filename}good.md#nope).\n"),
+        10,
+        ["link {filename}good.md#nope", "has no element with the id 'nope'", "no headings"],
+    ),
+    (
+        "anchor-this-page-does-not-have",
+        "essays/bad.md",
+        essay(body="## Own heading\n\nSee [above](#own-headng).\n"),
+        10,
+        ["this page has no element with the id 'own-headng'", "(#own-heading)"],
+    ),
+    (
+        "relative-link-in-summary",
+        "essays/bad.md",
+        essay(header=HEADER.replace("Summary: S.", "Summary: See [it](../good-essay/).")),
+        5,
+        ["link ../good-essay/ in the summary is relative", "{filename}"],
+    ),
+    (
         "html-file",
         "essays/bad.html",
         b"<html><head><title>T</title></head><body>x</body></html>",
@@ -364,6 +497,22 @@ def test_author_mistake_fails_with_its_file_line_and_fix(site_copy, where, data,
     assert re.fullmatch(r".+:\d+: .+ — .+", message)
     assert fingerprint(site_copy / "output") == before
     assert not (site_copy / ".output.staging").exists()
+
+
+def test_each_script_is_reported_at_its_own_line_and_code_is_not_markup(site_copy):
+    bad = site_copy / "content" / "essays" / "bad.md"
+    body = (
+        "Embed with `<script src=…>` like this:\n\n```html\n<script src=x.js></script>\n```\n\n"
+        '<script src="https://gist.github.com/octo/1a2b.js"></script>\n\nText.\n\n'
+        "<script>alert(1)</script>\n"
+    )
+    bad.write_bytes(essay(body=body))
+
+    result = build_site(site_copy / "content", site_copy / "output")
+
+    scripts = [m for m in result.messages if m.startswith(str(bad)) and "<script>" in m]
+    assert [m.split(":")[1] for m in scripts] == ["14", "18"]
+    assert "embeds a gist" in scripts[0] and "embeds a gist" not in scripts[1]
 
 
 def test_hostile_title_is_not_a_mistake_and_is_published_as_text(site_copy):

@@ -1,0 +1,36 @@
+"""What language a text is in, as far as the build needs to know: Chinese or not.
+
+One rule for the content checks (a mostly-Chinese essay must say
+``Lang: zh``), ``make import`` (which sets it) and the word counts
+(``essay_outline``): every CJK character counts as one word, as Hugo counts
+them with ``hasCJKLanguage``, and other words are separated by spaces.
+
+A text is mostly Chinese when its CJK characters outnumber twice its other
+words: a Chinese sentence takes about two characters where English takes a
+word, so a post half in each language is not "mostly Chinese", while a
+Chinese post full of code names and English terms is.  Below
+``MIN_CJK_CHARACTERS`` a text is too short to say.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Han (with extension A and compatibility ideographs), kana and Hangul.
+CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff\uac00-\ud7af]")
+WORD = re.compile(r"[^\W_]")
+MIN_CJK_CHARACTERS = 20
+
+
+def count_words(text):
+    """Return (words, cjk): CJK characters count one each, other words by spaces."""
+    spaced, cjk = CJK.subn(" ", text)
+    words = sum(1 for token in spaced.split() if WORD.search(token))
+    return words + cjk, cjk
+
+
+def mostly_chinese(text):
+    """(whether ``text`` is mostly Chinese, its CJK characters, its other words)."""
+    words, cjk = count_words(text)
+    others = words - cjk
+    return cjk >= MIN_CJK_CHARACTERS and cjk > 2 * others, cjk, others
