@@ -82,6 +82,21 @@ def build_subprocess(settings_file: Path, output: Path, *args, env=None, content
     return Build(output=output, returncode=proc.returncode, log=proc.stdout + proc.stderr)
 
 
+def built_copy(build: Build, folder: Path) -> Build:
+    """A copy of a build's output (without compressed copies) for planting a defect in."""
+    import shutil  # noqa: PLC0415
+
+    shutil.copytree(build.output, folder, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+    return Build(output=folder)
+
+
+def plant(page: Path, old: str, new: str):
+    """Replace the first ``old`` in a built page with ``new`` (the defect a gate must find)."""
+    text = page.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {page}"
+    page.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def parse_html(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 

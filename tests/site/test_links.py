@@ -1,9 +1,17 @@
 """Every internal link, image and stylesheet in the output resolves."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.conftest import PRODUCTION_SITEURL
-from tests.support import Build, internal_refs, parse_html, resolve_internal
+from tests.support import (
+    Build,
+    built_copy,
+    internal_refs,
+    parse_html,
+    plant,
+    resolve_internal,
+)
 
 
 def broken_refs(build, site_prefix=""):
@@ -45,12 +53,58 @@ def test_every_link_in_the_production_build_resolves_under_siteurl(production_si
     assert checked > 100
 
 
-def test_production_pages_use_absolute_urls_under_the_siteurl(production_site):
-    for html_file in production_site.html_files():
+def test_the_link_gate_reports_a_broken_link_and_a_missing_fragment_in_one_page(
+    fixture_site, tmp_path
+):
+    copy = built_copy(fixture_site, tmp_path / "copy")
+    page = copy.file_for("essays/ledger-basics/")
+    plant(page, "</main>", '<a href="../no-such-essay/">x</a><a href="#no-such-id">y</a></main>')
+    checked, broken = broken_refs(copy)
+    assert checked > 100
+    assert broken == [
+        (Path("essays/ledger-basics/index.html"), "a", "../no-such-essay/"),
+        (Path("essays/ledger-basics/index.html"), "a", "#no-such-id"),
+    ]
+
+
+def not_absolute_under(build, siteurl):
+    """Every reference of a production build that is not an absolute URL under
+    ``siteurl``: relative ones, and ones to the site's host outside it.  Links
+    to other sites are the essays' business."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(siteurl))
+    found = []
+    for html_file in build.html_files():
         for tag, _attr, ref in internal_refs(parse_html(html_file)):
-            if ref.startswith(("#", "mailto:")):
+            parts = urlsplit(ref)
+            if ref.startswith("#") or parts.scheme in ("mailto", "tel", "data"):
                 continue
-            assert ref.startswith(PRODUCTION_SITEURL + "/"), (html_file, tag.name, ref)
+            if parts.scheme or parts.netloc:
+                elsewhere = f"{parts.scheme}://{parts.netloc}" != origin
+                if elsewhere or ref == siteurl or ref.startswith(siteurl + "/"):
+                    continue
+            found.append((html_file.relative_to(build.output).as_posix(), tag.name, ref))
+    return found
+
+
+def test_production_pages_use_absolute_urls_under_the_siteurl(production_site):
+    assert not_absolute_under(production_site, PRODUCTION_SITEURL) == []
+
+
+def test_the_absolute_url_gate_reports_relative_links_but_not_other_sites(
+    production_site, tmp_path
+):
+    copy = built_copy(production_site, tmp_path / "copy")
+    page = next(p for p in copy.html_files() if "/essays/" in p.as_posix())
+    planted = (
+        '<a href="https://elsewhere.example/a">other site</a>'
+        '<a href="../relative/">relative</a><a href="https://example.test/outside">host</a>'
+    )
+    plant(page, "</main>", planted + "</main>")
+    where = page.relative_to(copy.output).as_posix()
+    assert not_absolute_under(copy, PRODUCTION_SITEURL) == [
+        (where, "a", "../relative/"),
+        (where, "a", "https://example.test/outside"),
+    ]
 
 
 def test_srcset_candidates_are_checked_like_any_other_reference(tmp_path):

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import PRODUCTION_SITEURL
-from tests.support import ROOT, parse_html
+from tests.support import ROOT, built_copy, parse_html, plant
 
 BUILDS = ("site", "fixture_site", "production_site")
 # The one loosening the policy allows, on the page that needs it (search).
@@ -55,12 +55,33 @@ def test_the_inline_code_check_finds_scripts_handlers_and_styles():
     ]
 
 
+def by_page(build, check):
+    """{page's path in the output: what ``check`` found in it}, for pages with findings.
+
+    Keyed by the full path: nearly every page is an index.html."""
+    found = {}
+    for page in build.html_files():
+        items = check(parse_html(page))
+        if items:
+            found[page.relative_to(build.output).as_posix()] = items
+    return found
+
+
 @pytest.mark.parametrize("build", BUILDS)
 def test_no_page_has_inline_script_handlers_or_styles(build, request):
-    pages = request.getfixturevalue(build).html_files()
-    assert pages
-    found = {p.name: inline_code(parse_html(p)) for p in pages}
-    assert {name: items for name, items in found.items() if items} == {}
+    site = request.getfixturevalue(build)
+    assert len(site.html_files()) > 10
+    assert by_page(site, inline_code) == {}
+
+
+def test_the_inline_code_gate_reports_each_page_a_defect_is_planted_in(fixture_site, tmp_path):
+    copy = built_copy(fixture_site, tmp_path / "copy")
+    plant(copy.file_for("essays/ledger-basics/"), "<p>", '<p style="color:red">')
+    plant(copy.file_for("archives/"), "<main", '<main onclick="go()"')
+    assert by_page(copy, inline_code) == {
+        "essays/ledger-basics/index.html": [("style attribute", "p")],
+        "archives/index.html": [("onclick handler", "main")],
+    }
 
 
 @pytest.mark.parametrize("build", BUILDS)
@@ -119,6 +140,15 @@ def test_the_foreign_load_check_finds_fonts_trackers_and_preconnects():
 @pytest.mark.parametrize("build", BUILDS)
 def test_no_page_loads_anything_from_another_origin(build, request):
     own = PRODUCTION_SITEURL if build == "production_site" else ""
-    pages = request.getfixturevalue(build).html_files()
-    found = {p.name: foreign_loads(parse_html(p), own) for p in pages}
-    assert {name: urls for name, urls in found.items() if urls} == {}
+    site = request.getfixturevalue(build)
+    assert len(site.html_files()) > 10
+    assert by_page(site, lambda soup: foreign_loads(soup, own)) == {}
+
+
+def test_the_foreign_load_gate_reports_the_page_a_tracker_is_planted_in(fixture_site, tmp_path):
+    copy = built_copy(fixture_site, tmp_path / "copy")
+    pixel = '<img src="https://tracker.example/p.gif" alt="">'
+    plant(copy.file_for("essays/discounted-cash-flow/"), "</main>", pixel + "</main>")
+    assert by_page(copy, lambda soup: foreign_loads(soup, "")) == {
+        "essays/discounted-cash-flow/index.html": ["https://tracker.example/p.gif"]
+    }
