@@ -22,7 +22,7 @@ N ?= 1000
 REPEAT ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements check new tools rsync_upload s3_upload bench audit
+.PHONY: help setup html serve devserver publish test clean requirements check new import tools rsync_upload s3_upload bench audit
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -58,6 +58,10 @@ check: $(STAMP) ## Check every essay and page, without building
 new: ESSAY_LANG := $(if $(filter command line,$(origin LANG)),$(LANG),en)
 new: $(STAMP) ## Start an essay: make new TITLE="The title" [LANG=zh]
 	$(BIN)/python -m tools.new_essay --lang "$(ESSAY_LANG)" -s $(CONFFILE)
+
+# SRC reaches the script through the environment too, so spaces in it need no escaping.
+import: $(STAMP) ## Import a Pelican, Hugo or Jekyll blog into content/: make import SRC=<folder>
+	$(BIN)/python -m tools.import_blog -s $(CONFFILE)
 
 # The HTML and accessibility checkers, pinned in package-lock.json. Without npm
 # the tests that need them skip, naming what to install.
