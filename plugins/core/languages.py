@@ -5,11 +5,11 @@ One rule for the content checks (a mostly-Chinese essay must say
 (``essay_outline``): every CJK character counts as one word, as Hugo counts
 them with ``hasCJKLanguage``, and other words are separated by spaces.
 
-A text is mostly Chinese when its CJK characters outnumber twice its other
-words: a Chinese sentence takes about two characters where English takes a
-word, so a post half in each language is not "mostly Chinese", while a
-Chinese post full of code names and English terms is.  Below
-``MIN_CJK_CHARACTERS`` a text is too short to say.
+A text is mostly Chinese when its CJK characters outnumber its other words
+(each counted as Hugo counts them), code aside: a Chinese post full of
+program names and English terms is Chinese, an English post quoting a
+Chinese phrase is not.  Below ``MIN_CJK_CHARACTERS`` a text is too short to
+say.
 """
 
 from __future__ import annotations
@@ -33,4 +33,4 @@ def mostly_chinese(text):
     """(whether ``text`` is mostly Chinese, its CJK characters, its other words)."""
     words, cjk = count_words(text)
     others = words - cjk
-    return cjk >= MIN_CJK_CHARACTERS and cjk > 2 * others, cjk, others
+    return cjk >= MIN_CJK_CHARACTERS and cjk > others, cjk, others

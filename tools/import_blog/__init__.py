@@ -87,6 +87,12 @@ class Post:
         self.body = Body(body, title).prepare()
         md.reset()
         self.html = md.convert(self.body.text)
+        if self.body.formulas_as_code(self.html):
+            md.reset()
+            self.html = md.convert(self.body.text)
+        if self.body.loose_tex_as_code(self.html):
+            md.reset()
+            self.html = md.convert(self.body.text)
         self.meta = Metadata(blog, source, raw, settings).build(self.html)
         lang = self.meta.values["lang"]
         self.imported = Imported(source=source.path, kind=source.kind, lang=lang)
@@ -182,7 +188,12 @@ def import_blog(src, settings, out=print):
     md = site_markdown(settings)
     posts = []
     for source in blog.posts:
-        post = Post(blog, source, settings, md)
+        try:
+            post = Post(blog, source, settings, md)
+        except Exception as error:  # one post the tool cannot read must not stop the others
+            out(f"{shown(source.path, src)} → not imported: it could not be read "
+                f"({type(error).__name__}: {error}) — convert it by hand")  # fmt: skip
+            continue
         if not post.body.text.strip():
             out(f"{shown(source.path, src)} → not imported: it has no text")
             continue

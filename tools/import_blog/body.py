@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 from plugins.content_guard.source import ATX_H1, code_ranges
 from plugins.core import html as bzhtml
+from plugins.markup.formulas import ENVIRONMENTS, INLINE
 
 HIGHLIGHT = re.compile(
     r"\{%-?\s*highlight\s+(\w[\w+-]*)?[^%]*-?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}"
@@ -52,10 +53,22 @@ NAMED_TAGS = re.compile(
     re.I,
 )
 VOID = {"img", "link", "meta", "input", "source", "embed", "br", "hr"}
-ELEMENT = re.compile(r"<(script|style|iframe|object|noscript)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+ELEMENT = re.compile(
+    r"<(script|style|iframe|object|noscript|video|audio)\b[^>]*>.*?</\1\s*>", re.S | re.I
+)
+ELSEWHERE = re.compile(r"^(?:https?:)?//")
+# Formulas as the site's Markdown reads them (plugins/markup), and environments.
+FORMULA = re.compile(
+    rf"{INLINE}|\\begin\{{(?P<environment>{ENVIRONMENTS})\}}.*?\\end\{{(?P=environment)\}}", re.S
+)
+# TeX written outside a formula's delimiters, as the content checks find it.
+LOOSE_TEX = re.compile(r"\$\$|\\[A-Za-z]{2,}\s*(?:\{[^{}\n]*\})*(?:[_^]\{?[^\s{}]*\}?)?")
 LONE_EMBED = re.compile(r"<(embed|iframe)\b[^>]*/?>", re.I)
 GIST = re.compile(r"gist\.github\.com/([\w-]+/)?([0-9a-fA-F]+)(?:\.js)?")
 YOUTUBE = re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)|youtu\.be/([\w-]+)")
+# How formulas are written (plugins/markup), the longest first; "" for environments.
+FORMULA_DELIMITERS = [("$$", "$$"), ("\\\\[", "\\\\]"), ("\\\\(", "\\\\)"), ("\\[", "\\]"),
+                      ("\\(", "\\)"), ("$", "$"), ("", "")]  # fmt: skip
 REFERENCE = re.compile(r"^( {0,3}\[([^\]]+)\]:[ \t]*)(<[^>\n]*>|\S+)(.*)$", re.M)
 
 
@@ -328,6 +341,9 @@ class Body:
         return NAMED_TAGS.sub(as_code, text)
 
     def raw_html(self, text):
+        if re.search(r"<h1[\s>]", text, re.I):
+            text = re.sub(r"<(/?)h1(?=[\s>])", r"<\1h2", text, flags=re.I)
+            self.note("HTML <h1> headings made <h2>")
         text = ELEMENT.sub(self._element, text)
         text = LONE_EMBED.sub(self._element, text)
         edits = []
@@ -346,8 +362,16 @@ class Body:
 
     def _element(self, match):
         name = match.group(1).lower()
-        tag = bzhtml.parse(match.group(0))[0]
+        elements = bzhtml.parse(match.group(0))
+        tag = elements[0]
         src = (tag.get("src") or tag.get("data") or "").strip()
+        if name in ("video", "audio"):
+            sources = [e.get("src") or "" for e in elements if e.name == "source"]
+            src = src or next((s for s in sources if s), "")
+            if not ELSEWHERE.match(src):
+                return match.group(0)  # the blog's own file: linked like an image
+            self.note(f"<{name}> from other sites made links")
+            return f"[{'Video' if name == 'video' else 'Audio'}]({destination(src)})"
         gist = GIST.search(src)
         if name == "script" and gist:
             user = gist.group(1) or ""
@@ -365,6 +389,51 @@ class Body:
             return f"[{label}]({destination(url)})"
         self.problems.append(f"<{name}> removed (essays carry no scripts or styles)")
         return ""
+
+    def formulas_as_code(self, html):
+        """Formulas the converter cannot read (marked in the rendered ``html``)
+        shown as code, their TeX as written: never raw TeX in a page, and no
+        build stopped for a blog's exotic macro."""
+        done = False
+        for tag in bzhtml.start_tags(html, ("code",)):
+            if not tag.has_class("formula-error"):
+                continue
+            tex, why = tag.get("data-tex") or "", tag.get("data-why") or ""
+            for opening, closing in FORMULA_DELIMITERS:
+                written = f"{opening}{tex}{closing}"
+                at = self.text.find(written)
+                if tex and at >= 0:
+                    break
+            else:
+                continue
+            if "\n" in written:
+                code = f"\n```latex\n{written.strip()}\n```\n"
+            else:
+                ticks = "``" if "`" in written else "`"
+                code = f"{ticks}{written}{ticks}"
+            self.text = self.text[:at] + code + self.text[at + len(written) :]
+            shown = written.strip()[:40]
+            self.problems.append(f"formula '{shown}' cannot be converted ({why}): shown as code")
+            done = True
+        return done
+
+    def loose_tex_as_code(self, html):
+        """TeX outside any formula's delimiters (``\\LaTeX{}``, a stray ``$$``)
+        shown as code, as the content checks would otherwise refuse it."""
+        from plugins.content_guard.body import raw_tex  # noqa: PLC0415
+
+        if not raw_tex(html, "the body"):
+            return False
+        ranges = code_ranges(self.text) + [m.span() for m in FORMULA.finditer(self.text)]
+        edits = []
+        for match in LOOSE_TEX.finditer(self.text):
+            inside = any(start <= match.start() < end for start, end in ranges)
+            if not inside:
+                edits.append((match.start(), match.end(), f"`{match.group()}`"))
+        if edits:
+            self.text = bzhtml.apply_edits(self.text, edits)
+            self.problems.append("TeX outside a formula shown as code")
+        return bool(edits)
 
     # With every post known ------------------------------------------------------------
 
@@ -415,11 +484,11 @@ class Body:
 
     def _html_links(self, text, resolve):
         edits = []
-        for tag in bzhtml.start_tags(text, ("a", "img")):
+        for tag in bzhtml.start_tags(text, ("a", "img", "video", "audio", "source")):
             attribute = next((a for a in tag.attribute_items() if a.name in ("href", "src")), None)
             if attribute is None:
                 continue
-            image = tag.name == "img"
+            image = tag.name != "a"
             found = self._resolve(resolve, attribute.value, image)
             if found.url is None:
                 alt = html.escape(tag.get("alt") or "") if image else ""
@@ -432,9 +501,14 @@ class Body:
             if found.url != attribute.value:
                 edits.append((attribute.start, attribute.end,
                               f'{attribute.name}="{html.escape(found.url)}"'))  # fmt: skip
-            if image and not (tag.get("alt") or "").strip():
-                at = tag.end - 1 - tag.attributes.endswith("/")
-                edits.append((at, at, f' alt="{html.escape(alt_from_name(attribute.value))}"'))
+            if tag.name == "img" and not (tag.get("alt") or "").strip():
+                alt = f'alt="{html.escape(alt_from_name(attribute.value))}"'
+                empty = next((a for a in tag.attribute_items() if a.name == "alt"), None)
+                if empty is not None:
+                    edits.append((empty.start, empty.end, alt))
+                else:
+                    at = tag.end - 1 - tag.attributes.endswith("/")
+                    edits.append((at, at, " " + alt))
         return edits
 
     def _resolve(self, resolve, url, image):

@@ -210,6 +210,8 @@ class Resolver:
         if intrasite:
             return self.intrasite(intrasite.group(1), intrasite.group(2), post, image)
         parts = urlsplit(url)
+        if parts.scheme.lower() in ("javascript", "vbscript"):
+            return Resolved(None, f"script link {url[:40]} removed (essays carry no scripts)")
         elsewhere = parts.netloc and parts.netloc != self.old_host
         if (parts.scheme and parts.scheme not in ("http", "https")) or elsewhere:
             return Resolved(url)  # mail, another site

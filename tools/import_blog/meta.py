@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
@@ -35,6 +36,10 @@ MODIFIED = ("modified", "update", "updated", "lastmod", "last_modified", "last_m
 PAGE_ONLY = ("template", "save_as", "url")
 LIST_SEPARATOR = re.compile(r"\s*[,;，、]\s*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Keys whose repeated lines are a list, not a key given twice.
+LISTS = {"tags", "tag", "keywords", "categories", "authors", "author", "aliases", "correction"}
 
 
 def as_list(value):
@@ -104,8 +109,12 @@ class Metadata:
         self.dropped = []
 
     def get(self, *keys):
+        """The first of ``keys`` the post gives; of a key it gives twice, the
+        first value (as Pelican takes it), except for lists of names."""
         for key in keys:
             value = self.raw.get(key)
+            if isinstance(value, list) and key not in LISTS and self.blog.engine == "pelican":
+                value = value[0] if value else None
             if value not in (None, "", []):
                 return value
         return None
@@ -182,6 +191,9 @@ class Metadata:
         else:
             category = self.blog.setting("DEFAULT_CATEGORY") or self.site["DEFAULT_CATEGORY"]
             self.notes.append(f"category {category!r} by default")
+        if not re.search(r"\w", str(category)):
+            self.notes.append(f"category {category!r} has no letters: the default instead")
+            category = self.site["DEFAULT_CATEGORY"]
         self.values["category"] = one_line(category)
         kept = [t for t in dict.fromkeys(tags) if re.search(r"\w", t)]
         if kept:
@@ -229,7 +241,12 @@ class Metadata:
     def summary(self, html):
         written = self.get("summary", "description", "excerpt")
         if written is not None:
-            self.values["summary"] = one_line(written)
+            # Listings show the summary at other addresses: links keep their text only.
+            text = MARKDOWN_LINK.sub(r"\1", one_line(written))
+            text = HTML_TAG.sub("", text)
+            if text != one_line(written):
+                self.notes.append("links and markup in the summary kept as text")
+            self.values["summary"] = text
             return
         sentence = first_sentence(html, limit=300) or self.values["title"]
         self.values["summary"] = MARKDOWN_SPECIAL.sub(r"\\\1", sentence)
@@ -246,6 +263,9 @@ class Metadata:
             if key in used:
                 continue
             target = SYNONYMS.get(key, (key,))[0]
+            if target == "template" and not self.template_exists(value):
+                self.dropped.append(key)
+                continue
             if target in known and target not in self.values and value not in (None, ""):
                 if self.post.kind == "essay" and target in PAGE_ONLY:
                     self.dropped.append(key)
@@ -256,6 +276,9 @@ class Metadata:
                 self.dropped.append(key)
         if self.dropped:
             self.notes.append(f"dropped keys the site does not use: {', '.join(self.dropped)}")
+
+    def template_exists(self, name):
+        return (Path(self.site["THEME"]) / "templates" / f"{name}.html").is_file()
 
     def text(self):
         """The metadata lines, in the site's order."""
