@@ -119,7 +119,9 @@ def check_metadata(source, reading, settings, problems):
                 fix = f"did you mean {best!r}? Write '{best.capitalize()}:'"
             else:
                 fix = "remove it, or add it to METADATA_KEYS in pelicanconf.py with what it means"
-            say(Problem(source.shown, lines[0], f"unknown metadata key {key!r}", fix))
+            what = f"unknown metadata key {key!r} (no part of the site reads it, so its value "
+            what += "would be lost without a word)"
+            say(Problem(source.shown, lines[0], what, fix))
         elif source.kind == "essay" and key in PAGE_ONLY_KEYS:
             say(
                 Problem(

@@ -135,9 +135,13 @@ def entry_urls(markup):
     ]
 
 
-@pytest.mark.parametrize("kind", ["atom", "rss"])
+@pytest.mark.parametrize("kind", ["atom", "rss", "json"])
 def test_every_url_in_entry_content_is_absolute(fixture_site, kind):
     urls = []
+    if kind == "json":
+        for path in sorted(fixture_site.output.glob("feeds/**/*.json")):
+            for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+                urls += entry_urls(item["content_html"])
     for path in sorted(fixture_site.output.glob(f"feeds/**/*.{kind}.xml")):
         for entry in parse_feed(path).entries:
             for part in [*entry.get("content", []), entry.get("summary_detail")]:
