@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -75,6 +76,19 @@ def existing_content(content):
     return found
 
 
+def first_heading(body):
+    """The text of a Markdown body's first level-one heading (# or ===), outside code."""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if line.startswith("```") or line.startswith("    "):
+            return None
+        if re.match(r"^#\s+\S", line):
+            return line.lstrip("#").strip().rstrip("#").strip()
+        if index + 1 < len(lines) and re.match(r"^=+\s*$", lines[index + 1]) and line.strip():
+            return line.strip()
+    return None
+
+
 class Post:
     """One source file on its way into the site."""
 
@@ -83,6 +97,11 @@ class Post:
         self.notes, self.problems = [], []
         text, self.notes = decode(source.path.read_bytes())
         raw, body, _ = split(text, blog.engine)
+        if not raw.get("title"):
+            heading = first_heading(body)
+            if heading:
+                raw["title"] = heading
+                self.notes.append("title from its first heading")
         title = str(raw.get("title") or source.name)
         self.body = Body(body, title).prepare()
         md.reset()

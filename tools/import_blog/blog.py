@@ -28,7 +28,8 @@ HUGO_SETTINGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml
                  "config.yaml", "config.yml", "config.json")  # fmt: skip
 SKIPPED_NAMES = {"readme", "license", "changelog", "404", "index", "_index", "search", "tags",
                  "categories", "archives", "feed"}  # fmt: skip
-JEKYLL_DATE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})-(.+)$")
+# A date leading a file name: Jekyll's 2019-05-12-title, Pelican's FILENAME_METADATA.
+DATED_NAME = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[-_](.+)$")
 
 
 @dataclass
@@ -146,7 +147,9 @@ def pelican_blog(root, src):
         category = ""
         if kind == "essay" and by_folder and path.parent != content:
             category = path.parent.name
-        blog.posts.append(SourcePost(path, kind, folder_category=category, name=path.stem))
+        dated = DATED_NAME.match(path.stem)
+        name = dated.group(2) if dated else path.stem
+        blog.posts.append(SourcePost(path, kind, folder_category=category, name=name))
     return blog
 
 
@@ -176,7 +179,7 @@ def jekyll_blog(root):
     for folder, draft in (("_posts", False), ("_drafts", True)):
         for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
             if path.is_file() and _is_post(blog, path):
-                dated = JEKYLL_DATE.match(path.stem)
+                dated = DATED_NAME.match(path.stem)
                 name = dated.group(2) if dated else path.stem
                 blog.posts.append(SourcePost(path, "essay", draft=draft, name=name))
     for path in sorted(root.glob("*")):

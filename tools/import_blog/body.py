@@ -305,6 +305,8 @@ class Body:
         title = " ".join(self.title.split()).casefold()
         for index in prose:
             line = lines[index]
+            if line is None:
+                continue  # the underline of a setext heading already rewritten
             atx = ATX.match(line)
             if atx:
                 text = atx.group(3).strip().strip("#").strip()
@@ -493,8 +495,8 @@ class Body:
             if found.url is None:
                 alt = html.escape(tag.get("alt") or "") if image else ""
                 edits.append((tag.start, tag.end, alt))
-                if not image:
-                    close = bzhtml.end_tag(text, "a", tag.end)
+                if tag.name in ("a", "video", "audio"):
+                    close = bzhtml.end_tag(text, tag.name, tag.end)
                     if close is not None:
                         edits.append((close[0], close[1], ""))
                 continue

@@ -31,7 +31,7 @@ from pelican.utils import slugify as pelican_slugify
 
 from plugins.core.urls import make_slug
 
-from .blog import IMAGES, JEKYLL_DATE
+from .blog import DATED_NAME, IMAGES
 
 INTRASITE = re.compile(r"^[{|](filename|static|attach|tag|category|author|index)[|}](.*)$")
 OLD_EXTENSIONS = (".html", ".htm", ".md", ".markdown", ".php")
@@ -127,7 +127,7 @@ class Resolver:
         for extension in OLD_EXTENSIONS:
             if name.lower().endswith(extension):
                 name = name[: -len(extension)]
-        dated = JEKYLL_DATE.match(name)
+        dated = DATED_NAME.match(name)
         for candidate in (name, dated.group(2) if dated else "", make_slug(name)):
             found = self.by_name.get(candidate.lower())
             if found and len(found) == 1:

@@ -26,7 +26,7 @@ from plugins.content_guard.metadata import SYNONYMS, first_sentence
 from plugins.core.languages import mostly_chinese
 from plugins.core.urls import make_slug
 
-from .blog import JEKYLL_DATE
+from .blog import DATED_NAME
 
 # Keys written in this order; the rest the site knows follow.
 ORDER = ["title", "date", "modified", "author", "authors", "category", "tags", "slug", "lang",
@@ -146,9 +146,10 @@ class Metadata:
     def dates(self):
         timezone = self.site["TIMEZONE"]
         value = self.get("date", "publishdate", "published_at", "pubdate", "created")
-        dated = JEKYLL_DATE.match(self.post.path.stem)
-        if value is None and dated and self.blog.engine == "jekyll":
+        dated = DATED_NAME.match(self.post.path.stem)
+        if value is None and dated:
             value = dated.group(1)
+            self.notes.append("date from the file name")
         date, note = normal_date(value, timezone) if value is not None else (None, None)
         if date is None:
             mtime = datetime.datetime.fromtimestamp(self.post.path.stat().st_mtime)
