@@ -31,6 +31,7 @@ PATH = "content"
 ARTICLE_PATHS = ["essays"]
 PAGE_PATHS = ["pages"]
 # Only folders that exist: Pelican warns about (and cannot watch) missing ones.
+# images/ and files/ (PDFs, spreadsheets) are where `make import` copies a blog's files.
 STATIC_PATHS = [p for p in ("images", "files", "data", "extra") if (_HERE / "content" / p).is_dir()]
 IGNORE_FILES = [".#*", "*~", "*.swp", "README.md"]
 THEME = str(_HERE / "theme")

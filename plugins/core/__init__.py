@@ -17,13 +17,16 @@ something a feature calls, or one of Pelican's extension points used once:
 - ``pages``     the writer (``get_writer``) that reuses pages whose inputs did
                 not change;
 - ``feeds``     the one subclass of Pelican's feed writer, which ``pages``
-                builds on;
+                builds on (and the writer of a build without the memo): one
+                id per feed, absolute URLs, each entry's language, plain titles;
 - ``templates`` the filters and globals plugins give the theme, installed in
                 every generator's Jinja environment in one place;
 - ``html``      the one HTML tokenizer and walker for plugins that scan
                 rendered HTML;
 - ``essays``    which essays a step walks (all, published) and absolute URLs;
-- ``urls``      where an essay or page is published, and the slug of a title;
+- ``urls``      where an essay or page is published, the slug of a title, and
+                valid URLs for files whose names have spaces;
+- ``languages`` whether a text is mostly Chinese, and word counts;
 - ``files``     atomic writes and cache folders; ``errors``: how the build
                 stops for a mistake someone can fix.
 
