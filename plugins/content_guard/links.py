@@ -25,6 +25,7 @@ What is reported:
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -76,7 +77,7 @@ class SiteMap:
         self.files = {key(path) for path in static}
         self.listings = {key(path) for path in listing_paths(settings, objects)}
         self.theme_ids = template_ids(settings)
-        self.by_name = names_index(objects)
+        self.objects = objects
         self._ids = {}
 
     def target(self, path):
@@ -102,6 +103,11 @@ class SiteMap:
             }
             self._ids[id(item)] = found | self.theme_ids
         return self._ids[id(item)]
+
+    @functools.cached_property
+    def by_name(self):
+        """Made only when a link leads nowhere: it spells every file name in pinyin."""
+        return names_index(self.objects)
 
     def guess(self, path):
         """The one essay or page an old address most likely meant, or None."""
