@@ -20,6 +20,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 builds on;
 - ``templates`` the filters and globals plugins give the theme, installed in
                 every generator's Jinja environment in one place;
+- ``interface`` interface text in each page's language: gettext catalogs
+                (``theme/translations``), dates and numbers by Babel;
 - ``html``      the one HTML tokenizer and walker for plugins that scan
                 rendered HTML;
 - ``essays``    which essays a step walks (all, published) and absolute URLs;
@@ -49,7 +51,14 @@ import contextlib
 import logging
 from pathlib import Path
 
-from . import config, pages, pipeline, reading, templates
+from . import (
+    config,
+    interface,  # noqa: F401  (declares its template functions on import)
+    pages,
+    pipeline,
+    reading,
+    templates,
+)
 from . import memo as memos
 from .errors import stop
 from .files import cache_folder
