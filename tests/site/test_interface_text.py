@@ -115,3 +115,14 @@ def test_every_essay_has_share_links_and_its_permalink(site):
         permalink = page.select_one(".share-permalink input")["value"]
         assert permalink.startswith("http") and permalink.endswith("/"), html_file
         assert all(permalink in unquote(link) for link in links), html_file
+
+
+def test_seed_essay_says_in_its_structured_data_that_it_is_a_translation(site, essay_url):
+    import json  # noqa: PLC0415
+
+    page = site.page(essay_url)
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    posting = next(n for n in data.get("@graph", [data]) if n.get("@type") == "BlogPosting")
+    assert posting["inLanguage"] == "en"
+    assert posting["translationOfWork"]["inLanguage"] == "zh"
+    assert posting["isBasedOn"]["name"] == "Hung Yan whisper (WeChat official account)"
