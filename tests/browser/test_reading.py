@@ -223,3 +223,20 @@ def test_share_links_request_nothing_until_clicked(open_page, site_server, essay
     ]  # fmt: skip
     permalink = page.get_by_label("Permalink")
     assert permalink.input_value() == "http://127.0.0.1:8000/" + essay_url
+
+
+def test_footnote_numbers_are_finger_sized_targets_on_phones(open_page, fixture_site_server):
+    page = open_page(fixture_site_server + NOTES_ESSAY, 375, has_touch=True, is_mobile=True)
+    label = page.locator("label[for=sidenote-1]")
+    box = label.bounding_box()
+    centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # The number is small; what a finger can hit around it is 24px or more each way.
+    reach = page.evaluate(
+        """([x, y]) => {
+            const hits = (dx, dy) => document.elementFromPoint(x + dx, y + dy)
+                ?.closest('label.sidenote-ref')?.htmlFor === 'sidenote-1';
+            return [hits(-12, 0) && hits(12, 0), hits(0, -12) && hits(0, 12)];
+        }""",
+        [centre_x, centre_y],
+    )
+    assert reach == [True, True]
