@@ -48,7 +48,6 @@ both languages and the catalog follows each page.
 from __future__ import annotations
 
 import gettext as gettext_module
-import hashlib
 import io
 import os
 import re
@@ -105,27 +104,35 @@ def _catalog_file(settings, lang):
     return None, None
 
 
+@lru_cache(maxsize=32)
+def _catalog(path, name, _mtime_ns, _size):
+    with open(path, "rb") as handle:
+        return _compiled(handle.read(), name)
+
+
 def translator(settings, lang):
-    """A gettext translations object for ``lang``; English text when it has no catalog."""
+    """A gettext translations object for ``lang``; English text when it has no catalog.
+
+    The .po file is read again only when it changes (by its modification
+    time and size), so a long-lived preview sees an edited catalog.
+    """
     path, name = _catalog_file(settings, str(lang or settings["DEFAULT_LANG"]))
     if path is None:
         return gettext_module.NullTranslations()
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return _compiled(data, name)
+    stat = os.stat(path)
+    return _catalog(path, name, stat.st_mtime_ns, stat.st_size)
 
 
-def catalog_digest(settings):
-    """A digest of every catalog, for memo keys of steps that write interface text."""
-    digest = hashlib.sha256()
-    folder = translations_folder(settings)
-    for base, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".po"):
-                with open(os.path.join(base, name), "rb") as handle:
-                    digest.update(name.encode() + handle.read())
-    return digest.hexdigest()
+def _translators(settings):
+    """translator(settings, lang), looked up once a language for one build."""
+    found = {}
+
+    def for_lang(lang):
+        if lang not in found:
+            found[lang] = translator(settings, lang)
+        return found[lang]
+
+    return for_lang
 
 
 def babel_locale(settings, lang):
@@ -168,17 +175,21 @@ def text_lang(text, default=None):
 
 
 def _gettext_for(settings):
+    for_lang = _translators(settings)
+
     @pass_context
     def gettext(context, message):
-        return translator(settings, lang_of_context(context)).gettext(message)
+        return for_lang(lang_of_context(context)).gettext(message)
 
     return gettext
 
 
 def _ngettext_for(settings):
+    for_lang = _translators(settings)
+
     @pass_context
     def ngettext(context, singular, plural, number):
-        return translator(settings, lang_of_context(context)).ngettext(singular, plural, number)
+        return for_lang(lang_of_context(context)).ngettext(singular, plural, number)
 
     return ngettext
 
