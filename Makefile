@@ -22,7 +22,7 @@ N ?= 1000
 REPEAT ?= 3
 
 .DEFAULT_GOAL := help
-.PHONY: help setup html serve devserver publish test clean requirements check new import tools rsync_upload s3_upload bench audit
+.PHONY: help setup html serve devserver publish test clean requirements check new import tools rsync_upload s3_upload bench audit translations fonts screenshots
 
 help: ## List the targets
 	@echo "Usage: make <target>"
@@ -103,6 +103,21 @@ s3_upload: ## Publish, then sync output/ to the S3 bucket S3_BUCKET with the aws
 
 requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+# Interface text: one catalog a language under theme/translations/, compiled
+# by the build itself (plugins/core/interface.py). Start a new language with
+# `$(BIN)/pybabel init -i $(CATALOGS)/messages.pot -d $(CATALOGS) -l <lang>`.
+CATALOGS := theme/translations
+translations: $(STAMP) ## Extract the interface text into messages.pot and update every language's .po
+	$(BIN)/pybabel extract -F $(CATALOGS)/babel.cfg --sort-by-file --add-location=file \
+		--project=bzdww --msgid-bugs-address= --copyright-holder= -o $(CATALOGS)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-pot-creation-date
+
+fonts: $(STAMP) $(CHECKERS) ## Subset the text face (npm @fontsource/literata) to Latin WOFF2 in theme/static/fonts/
+	$(BIN)/python -m tools.fonts
+
+screenshots: $(STAMP) ## Screenshots of an English and a Chinese essay and of search (375/1280 px, light/dark) into docs/screenshots/
+	$(BIN)/python -m tools.screenshots
 
 bench: $(STAMP) ## Time cold, warm and stock-Pelican builds of N essays (default 1000)
 	$(BIN)/python tools/bench.py --essays $(N) --repeat $(REPEAT)

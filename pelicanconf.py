@@ -56,6 +56,7 @@ PLUGINS = [
     "plugins.share_meta",
     "plugins.social_image",
     "plugins.json_feed",
+    "plugins.email_edition",
     "plugins.editorial",
     "plugins.markup",
     "plugins.site_search",
@@ -132,12 +133,14 @@ CONTENT_SECURITY_POLICY = (
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Jinja: escape everything by default; rendered content is marked safe in one
-# macro (theme/templates/macros/content.html).
+# macro (theme/templates/macros/content.html). Interface text goes through
+# gettext ({{ _("…") }}, {% trans %}): the core gives templates the catalog of
+# each page's language (plugins/core/interface.py, theme/translations/).
 JINJA_ENVIRONMENT = {
     "autoescape": True,
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "extensions": [],
+    "extensions": ["jinja2.ext.i18n"],
 }
 
 # URLs: one folder with index.html per page ------------------------------------
@@ -204,7 +207,9 @@ FEED_MAX_ITEMS = 50
 # Navigation -----------------------------------------------------------------
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
-MENUITEMS = [("Archives", "archives/"), ("Topics", "tags/")]
+# The theme lists Essays, Archives and Topics and the pages; MENUITEMS adds
+# links after them (their titles go through the interface catalogs).
+MENUITEMS = []
 
 # Plugins ----------------------------------------------------------------------
 STYLESHEET_MINIFY = False
@@ -244,7 +249,6 @@ CHARTS_DATA_PATH = "data"
 DIRECT_TEMPLATES = [*DIRECT_TEMPLATES, "search"]
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
-MENUITEMS = [*MENUITEMS, ("Search", SEARCH_URL)]
 # Heading ids keep Chinese characters ("#网联的作用", not "#_1").
 MARKDOWN["extension_configs"]["markdown.extensions.toc"]["slugify"] = slugify_unicode
 # Related essays by shared tags, never more than three.
@@ -279,6 +283,7 @@ DRAFT_PAGE_LANG_SAVE_AS = "drafts/pages/{slug}/{lang}/index.html"
 # links, pages, cards, compressed copies) in cache/memo/, one file each, and
 # worker processes compute what it lacks; output is the same bytes without it
 # (MEMO_ENABLED = False, WORKERS = 0).
-# Pagefind reads only the essays' pages, the only ones with data-pagefind-body
-# (ARTICLE_SAVE_AS and ARTICLE_LANG_SAVE_AS): the same index, a third sooner.
-SITE_SEARCH_GLOB = "essays/**/*.html"
+# Pagefind reads only the essays' and pages' files, the only ones with
+# data-pagefind-body (ARTICLE_SAVE_AS, PAGE_SAVE_AS and their _LANG_ forms),
+# and the few listings beside the pages: the same index, a third sooner.
+SITE_SEARCH_GLOB = "{essays/**/*.html,*/index.html,*/*/index.html}"

@@ -15,6 +15,8 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
+# The e-mail editions' folder (EMAIL_EDITION_SAVE_AS).
+EMAIL_EDITIONS = "email"
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
@@ -27,8 +29,14 @@ class Build:
     returncode: int = 0
     log: str = ""
 
-    def html_files(self):
-        return sorted(self.output.rglob("*.html"))
+    def html_files(self, email=False):
+        """The pages readers browse; with ``email``, the e-mail editions too
+        (``email/``: inline styles for mail clients, no policy of their own)."""
+        pages = sorted(self.output.rglob("*.html"))
+        if email:
+            return pages
+        editions = self.output / EMAIL_EDITIONS
+        return [page for page in pages if not page.is_relative_to(editions)]
 
     def page(self, url_path: str) -> BeautifulSoup:
         return parse_html(self.file_for(url_path))

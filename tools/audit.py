@@ -1,13 +1,16 @@
-"""Run Lighthouse on the production site: the home page, the seed essay and search.
+"""Run Lighthouse on the production site: home, the seed essay, search and its results.
 
 `make audit` builds the site as `make publish` does, into a temporary folder,
 with SITEURL set to a local server on an ephemeral loopback port (so every
 absolute URL in the pages points at what is being audited), serves it there,
 and runs Lighthouse (npm ``lighthouse``, pinned in package.json) with Debian's
-Chromium (``CHROME_PATH``, default ``/usr/bin/chromium``) on each page, with
-Lighthouse's default mobile emulation and throttling.  It prints the four
-category scores of each page against 100 and exits non-zero when one is
-lower.  The JSON reports are kept when ``--reports DIR`` is given.
+Chromium (``CHROME_PATH``, default ``/usr/bin/chromium``) on each page twice:
+with Lighthouse's default mobile emulation and throttling, and with its
+desktop preset.  The search page is audited empty and with a query whose
+results arrive while Lighthouse watches (layout shifts included).  It prints
+the four category scores of each page and form factor against 100 and exits
+non-zero when one is lower.  The JSON reports are kept when ``--reports DIR``
+is given.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ PAGES = {
     "home": "",
     "essay": "essays/the-logic-behind-the-mutual-gold-giants/",
     "search": "search/",
+    "results": "search/?q=bank",
 }
+FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -65,10 +70,11 @@ def build(output, siteurl):
         sys.exit(f"audit: the production build failed:\n{result.stdout}{result.stderr}")
 
 
-def lighthouse(url, report, chrome):
+def lighthouse(url, report, chrome, extra=()):
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        *extra,
     ]  # fmt: skip
     env = {**os.environ, "CHROME_PATH": chrome}
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -106,17 +112,19 @@ def main(argv=None):
     all_perfect = True
     try:
         build(site, base)
-        print(f"{'page':8} " + " ".join(f"{name:>15}" for name in CATEGORIES))
-        for name, path in PAGES.items():
-            scores, failing = lighthouse(f"{base}/{path}", reports / f"{name}.json", chrome)
-            cells = []
-            for category in CATEGORIES:
-                score = round(scores[category] * 100) if scores[category] is not None else 0
-                all_perfect &= score == 100
-                cells.append(f"{score:>9} / 100")
-            print(f"{name:8} " + " ".join(cells), flush=True)
-            if failing:
-                print(f"         below 1: {', '.join(failing)}")
+        print(f"{'page':16} " + " ".join(f"{name:>15}" for name in CATEGORIES))
+        for form_factor, extra in FORM_FACTORS.items():
+            for name, path in PAGES.items():
+                report = reports / f"{name}-{form_factor}.json"
+                scores, failing = lighthouse(f"{base}/{path}", report, chrome, extra)
+                cells = []
+                for category in CATEGORIES:
+                    score = round(scores[category] * 100) if scores[category] is not None else 0
+                    all_perfect &= score == 100
+                    cells.append(f"{score:>9} / 100")
+                print(f"{name + ' ' + form_factor:16} " + " ".join(cells), flush=True)
+                if failing:
+                    print(f"                 below 1: {', '.join(failing)}")
     finally:
         server.shutdown()
         server.server_close()

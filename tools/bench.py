@@ -323,13 +323,14 @@ def first_view(output: Path, page: str, siteurl: str):
         url = urljoin(page_url, ref)
         if not url.startswith(base):
             continue
-        path = output / urlsplit(url).path.lstrip("/")
+        # The path under the site's own (SITEURL may have a sub-path).
+        path = output / urlsplit(url[len(base) :]).path
         files[url] = path
         if path.suffix == ".css":
             for inner in re.findall(r"url\(['\"]?([^'\")]+)", path.read_text(encoding="utf-8")):
                 if not inner.startswith("data:"):
                     inner_url = urljoin(url, inner)
-                    files[inner_url] = output / urlsplit(inner_url).path.lstrip("/")
+                    files[inner_url] = output / urlsplit(inner_url[len(base) :]).path
     raw = compressed = 0
     for path in files.values():
         data = path.read_bytes()

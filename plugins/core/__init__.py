@@ -21,6 +21,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 id per feed, absolute URLs, each entry's language, plain titles;
 - ``templates`` the filters and globals plugins give the theme, installed in
                 every generator's Jinja environment in one place;
+- ``interface`` interface text in each page's language: gettext catalogs
+                (``theme/translations``), dates and numbers by Babel;
 - ``html``      the one HTML tokenizer and walker for plugins that scan
                 rendered HTML;
 - ``essays``    which essays a step walks (all, published) and absolute URLs;
@@ -52,7 +54,17 @@ import contextlib
 import logging
 from pathlib import Path
 
-from . import config, essays, feeds, pages, pipeline, reading, templates, urls
+from . import (
+    config,
+    essays,
+    feeds,
+    interface,  # noqa: F401  (declares its template functions on import)
+    pages,
+    pipeline,
+    reading,
+    templates,
+    urls,
+)
 from . import memo as memos
 from .errors import stop
 from .files import cache_folder

@@ -50,10 +50,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.dates import format_date
 from feedgenerator import get_tag_uri
+from markupsafe import Markup
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
 
-from plugins.core import config, essays
+from plugins.core import config, essays, interface
 from plugins.core.feeds import SiteAtomFeed, plain_text
 
 from .common import metadata_lines, set_content
@@ -142,23 +144,44 @@ def parse_corrections(article, timezone):
     return corrections, errors
 
 
-def corrections_section(corrections, page_path):
+# The section's words, in English; ``record_corrections`` passes them in the
+# essay's language (the interface catalogs), and the dates as it writes them.
+SECTION_TEXT = {"title": "Corrections", "every": "Every correction on this site"}
+
+
+def corrections_section(corrections, page_path, text=None, date_of=None):
+    text = {**SECTION_TEXT, **(text or {})}
+    date_of = date_of or (lambda correction: correction.locale_date)
     items = "\n".join(
         f'<li id="{c.anchor}"><time datetime="{c.date.isoformat()}">'
-        f"{html.escape(c.locale_date)}</time>: {html.escape(c.text)}</li>"
+        f"{html.escape(date_of(c))}</time>: {html.escape(c.text)}</li>"
         for c in corrections
     )
     link = (
-        f'\n<p><a href="{{filename}}/{html.escape(page_path)}">'
-        "Every correction on this site</a></p>"
+        f'\n<p><a href="{{filename}}/{html.escape(page_path)}">{html.escape(text["every"])}</a></p>'
         if page_path
         else ""
     )
     return (
         '\n<section class="corrections editorial-note" id="essay-corrections" '
         'aria-labelledby="corrections-title">\n'
-        '<h2 id="corrections-title">Corrections</h2>\n'
+        f'<h2 id="corrections-title">{html.escape(text["title"])}</h2>\n'
         f'<ul class="corrections-list">\n{items}\n</ul>{link}\n</section>'
+    )
+
+
+def _section_in_language(corrections, page_path, settings, lang):
+    """The section with its words and dates in the essay's language."""
+    words = interface.translator(settings, lang)
+    locale = interface.babel_locale(settings, lang)
+    return corrections_section(
+        corrections,
+        page_path,
+        {
+            "title": words.gettext("Corrections"),
+            "every": words.gettext("Every correction on this site"),
+        },
+        lambda correction: format_date(correction.date, format="long", locale=locale),
     )
 
 
@@ -182,7 +205,8 @@ def record_corrections(generator):
             article.modified = max(latest, article.date)
             article.locale_modified = article.modified.strftime(article.date_format)
             article.metadata["modified"] = article.modified
-        set_content(article, (article._content or "") + corrections_section(corrections, page_path))
+        section = _section_in_language(corrections, page_path, settings, article.lang)
+        set_content(article, (article._content or "") + section)
         if id(article) in listed:
             log.extend(corrections)
     log.sort(key=lambda c: (c.date, c.article.date, c.article.slug, c.number), reverse=True)

@@ -13,7 +13,9 @@ reads and writes):
 - ``disclosures``  every essay ends with the site's disclaimer and its own
                    ``Disclosure:``;
 - ``provenance``   ``Source:`` and related lines become ``article.provenance``
-                   and a note under the byline.
+                   and a note under the byline;
+- ``term_popovers`` the ``term_popovers`` filter: on the page, each linked
+                   term opens its definition in a popover.
 
 Everything that must reach the feeds is written into each essay's rendered
 content after the essays are read (``article_generator_finalized``), in that
@@ -46,10 +48,10 @@ one order of work over the essays' content.
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, pipeline, templates
 from plugins.core.pipeline import Order
 
-from . import charts, corrections, disclosures, glossary, provenance
+from . import charts, corrections, disclosures, glossary, provenance, term_popovers
 
 
 def prepare(pelican):
@@ -83,6 +85,7 @@ def write_feeds(generator, writer=None):
 
 def register():
     core.register()
+    templates.add_filter(__name__, "term_popovers", term_popovers.term_popovers)
     pipeline.on("initialized", prepare, Order.PREPARE)
     # First of the steps on the essays' content: feeds carry what it adds,
     # and reading time, series and related essays read the finished content.

@@ -72,7 +72,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.core import config, essays
+from plugins.core import config, essays, interface
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 
@@ -517,11 +517,19 @@ def term_link(term, page_path):
     )
 
 
-def terms_note(terms, page_path):
-    """The "Terms in this essay" list: the definitions the links describe."""
+def terms_note(terms, page_path, title="Terms in this essay"):
+    """The "Terms in this essay" list: the definitions the links describe.
+
+    ``title`` is its heading, in the essay's language.  Chinese originals
+    never break inside the word (the stylesheet keeps ``.term-chinese`` whole).
+    """
     items = []
     for term in terms:
-        chinese = f' <span lang="zh">{html.escape(term.chinese)}</span>' if term.chinese else ""
+        chinese = (
+            f' <span class="term-chinese" lang="zh">{html.escape(term.chinese)}</span>'
+            if term.chinese
+            else ""
+        )
         items.append(
             f'<dt><a href="{{filename}}/{html.escape(page_path)}#term-{term.slug}">'
             f"{html.escape(term.term)}</a>{chinese}</dt>\n"
@@ -529,7 +537,9 @@ def terms_note(terms, page_path):
         )
     return (
         '\n<aside class="glossary-notes editorial-note" aria-labelledby="glossary-notes-title">\n'
-        '<h2 id="glossary-notes-title">Terms in this essay</h2>\n<dl>\n'
+        '<h2 id="glossary-notes-title">'
+        + html.escape(title)
+        + "</h2>\n<dl>\n"
         + "\n".join(items)
         + "\n</dl>\n</aside>"
     )
@@ -626,7 +636,8 @@ def link_essays(generator):
         if not used:
             continue
         article.glossary_terms = used
-        set_content(article, markup + terms_note(used, page_path))
+        title = interface.translator(settings, article.lang).gettext("Terms in this essay")
+        set_content(article, markup + terms_note(used, page_path, title))
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)

@@ -1,9 +1,14 @@
 """Help readers find their way through long essays.
 
 - Every section heading gets a permalink: the ``heading_anchors`` Jinja filter
-  appends ``<a class="heading-anchor" href="#id" aria-label="Link to section:
-  …">#</a>`` to each ``h2`` to ``h4`` that has an id, when the page is written,
-  so feeds stay free of them.
+  puts each ``h2`` to ``h4`` that has an id in a ``<div class="section-heading">``
+  with ``<a class="heading-anchor" href="#id" aria-label="Link to section:
+  …">#</a>`` after the heading, when the page is written, so feeds stay free
+  of them.  The link is beside the heading, not in it, so the heading's
+  accessible name is its own text; the stylesheet shows it on hover and focus
+  only.  The label is given by the template, in the page's language.  The
+  headings of the notes the site appends (disclosure, terms, corrections)
+  are not sections and get none.
 - The ``outline`` filter returns the essay's ``h2``/``h3`` headings as a tree
   (``[{"id", "text", "children"}]``) for the table of contents, which the
   theme shows when an essay has ``OUTLINE_TOC_MIN_HEADINGS`` headings or more.
@@ -103,38 +108,57 @@ def plain_text(fragment):
     return " ".join(bzhtml.text_of(fragment).split())
 
 
-def headings(content, levels):
-    """(level, id, text, end) of each heading of ``levels`` that has an id.
-
-    ``end`` is where the heading's closing tag starts; a heading that is never
-    closed is left out.
-    """
+def _heading_spans(content, levels):
+    """(level, id, text, start, close) of each heading of ``levels`` that has
+    an id: where its start tag begins and its end tag as (start, end).  A
+    heading that is never closed is left out."""
     for tag in bzhtml.start_tags(content, HEADINGS[levels]):
         heading_id = tag.get("id")
         if heading_id is None:
             continue
         close = bzhtml.end_tag(content, tag.name, tag.end)
         if close is not None:
-            yield int(tag.name[1]), heading_id, plain_text(content[tag.end : close[0]]), close[0]
+            text = plain_text(content[tag.end : close[0]])
+            yield int(tag.name[1]), heading_id, text, tag.start, close
 
 
-def heading_anchors(content):
-    """Append a named permalink to every h2 to h4 with an id."""
+def headings(content, levels):
+    """(level, id, text, end) of each heading of ``levels`` that has an id;
+    ``end`` is where the heading's closing tag starts."""
+    for level, heading_id, text, _, close in _heading_spans(content, levels):
+        yield level, heading_id, text, close[0]
+
+
+def _site_note_spans(content):
+    """[start, end) of each note the site appends (its headings are no sections)."""
+    spans = []
+    for tag in bzhtml.start_tags(content, ("aside", "section")):
+        if _is_site_note(tag):
+            close = bzhtml.end_tag(content, tag.name, tag.end)
+            spans.append((tag.start, close[1] if close else len(content)))
+    return spans
+
+
+def heading_anchors(content, label="Link to section: %(title)s"):
+    """Put every h2 to h4 with an id, outside the site's notes, beside a
+    named permalink; ``label`` names it, with ``%(title)s`` for the heading."""
     content = str(content)
     if "<h" not in content:
         return Markup(content)
-    parts, done = [], 0
-    # Sorted by where each link goes: a heading may hold another one.
-    for _, heading_id, text, end in sorted(headings(content, "234"), key=lambda h: h[3]):
-        label = html.escape(f"Link to section: {text}")
-        parts.append(content[done:end])
-        parts.append(
-            f' <a aria-label="{label}" class="heading-anchor" data-pagefind-ignore'
-            f' href="#{html.escape(heading_id)}">#</a>'
-        )
-        done = end
-    parts.append(content[done:])
-    return Markup("".join(parts))
+    notes = _site_note_spans(content) if "editorial-note" in content else []
+    edits = []
+    for _, heading_id, text, start, close in _heading_spans(content, "234"):
+        if any(begin <= start < end for begin, end in notes):
+            continue
+        name = html.escape(label % {"title": text})
+        edits.append((start, start, '<div class="section-heading">'))
+        edits.append(
+            (close[1], close[1], f' <a aria-label="{name}" class="heading-anchor"'
+             f' data-pagefind-ignore href="#{html.escape(heading_id)}">#</a></div>')
+        )  # fmt: skip
+    # Insertions only: where one heading ends as the next begins, the sort
+    # puts the first's " <a…></div>" before the second's "<div…>".
+    return Markup(bzhtml.apply_edits(content, edits))
 
 
 def outline(content):

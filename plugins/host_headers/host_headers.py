@@ -39,7 +39,7 @@ import re
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, csp, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -65,28 +65,18 @@ DEFAULTS = config.declare(
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|js)$")
 
 
-def widen_policy(policy, sources):
-    """Add sources to directives of a CSP string, keeping its order."""
-    parts = []
-    for part in policy.split(";"):
-        name, *values = part.split()
-        values += [s for s in sources.get(name, []) if s not in values]
-        parts.append(" ".join([name, *values]))
-    return "; ".join(parts)
-
-
 def security_headers(settings):
     """The headers every response carries, in a fixed order."""
-    page_policy = widen_policy(
+    page_policy = csp.widen(
         settings["CONTENT_SECURITY_POLICY"], settings["HOST_HEADERS_CSP_SOURCES"]
     )
-    csp = "; ".join(
+    policy = "; ".join(
         part.strip()
         for part in (page_policy, settings["HOST_HEADERS_CSP_EXTRA"])
         if part and part.strip()
     )
     return {
-        "Content-Security-Policy": csp,
+        "Content-Security-Policy": policy,
         "Referrer-Policy": settings["REFERRER_POLICY"],
         **settings["HOST_HEADERS"],
     }

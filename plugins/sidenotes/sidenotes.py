@@ -5,8 +5,11 @@ Authors write standard footnotes (``text[^1]`` and ``[^1]: the note``).  The
 written, after Tufte CSS's label + checkbox + note pattern: each reference
 becomes a visually hidden but focusable checkbox, a ``<label>`` showing the
 note's number, and the note itself as a ``<span class="sidenote">``.  The
-stylesheet puts the note in the margin on wide screens and shows it inline
-when the checkbox is ticked (by mouse, touch or keyboard) on narrow ones.  The
+stylesheet puts the note in the margin from 64rem (1024px), where the
+checkbox leaves the tab order, and shows it inline when the checkbox is
+ticked (by mouse, touch or keyboard) on narrower screens.  The label's
+hidden word before the number ("Note") is given by the template, in the
+page's language.  The
 numbered endnote list stays in the page, hidden on screen and printed instead
 of the sidenotes.
 
@@ -98,7 +101,7 @@ def _start_tag(name, attributes):
     return "<" + " ".join([name, *written]) + ">"
 
 
-def _sidenote(count, number, anchor_id, parts):
+def _sidenote(count, number, anchor_id, parts, label):
     """Checkbox, label and note in place of one footnote reference."""
     toggle_id = f"sidenote-{count}"
     number = html.escape(number, quote=False)
@@ -109,14 +112,14 @@ def _sidenote(count, number, anchor_id, parts):
         f'<span class="sidenote-anchor"{anchor_id}>'
         f'<input class="sidenote-toggle" id="{toggle_id}" type="checkbox">'
         f'<label class="sidenote-ref" data-pagefind-ignore for="{toggle_id}">'
-        f'<span class="visually-hidden">Note </span>{number}</label>'
+        f'<span class="visually-hidden">{html.escape(label, quote=False)} </span>{number}</label>'
         '<span class="sidenote">'
         f'<span class="sidenote-number" data-pagefind-ignore>{number}</span> {paragraphs}'
         "</span></span>"
     )
 
 
-def _with_sidenotes(text):
+def _with_sidenotes(text, label="Note"):
     """``text`` with sidenotes, or as it is when it has no footnotes to turn."""
     if 'class="footnote-ref"' not in text:
         return text
@@ -151,7 +154,9 @@ def _with_sidenotes(text):
         if parts is not None:
             sup = ref.parent
             number = bzhtml.text_of(text[ref.inner : ref.close])
-            edits.append((sup.start, sup.end, _sidenote(count, number, sup.get("id"), parts)))
+            edits.append(
+                (sup.start, sup.end, _sidenote(count, number, sup.get("id"), parts, label))
+            )
     if _overlap(edits):
         # Markup that Markdown does not write, such as two references in one
         # <sup>: keep the endnotes rather than guess.
@@ -159,9 +164,11 @@ def _with_sidenotes(text):
     return bzhtml.apply_edits(text, edits)
 
 
-def sidenotes(content):
-    """Return essay HTML with footnote references turned into sidenotes."""
-    return Markup(_with_sidenotes(str(content)))
+def sidenotes(content, label="Note"):
+    """Return essay HTML with footnote references turned into sidenotes;
+    ``label`` is the word screen readers hear before a note's number, in the
+    page's language (the template passes it through gettext)."""
+    return Markup(_with_sidenotes(str(content), label))
 
 
 def register():

@@ -1,4 +1,4 @@
-"""Charts and glossary terms as a reader's browser and screen reader get them."""
+"""Charts as a reader's browser and screen reader get them (glossary terms: test_reading)."""
 
 import pytest
 
@@ -44,16 +44,3 @@ def test_chart_table_opens_without_script(browser, fixture_site_server):
     page.locator("figure.chart").first.locator("summary").click()
     assert table.is_visible()
     context.close()
-
-
-def test_glossary_term_link_is_described_by_its_definition(page, site_server, essay_url):
-    page.goto(site_server + essay_url)
-    link = page.locator("a.glossary-term", has_text="landing")
-    description = page.evaluate(
-        """(link) => document.getElementById(link.getAttribute('aria-describedby')).textContent""",
-        link.element_handle(),
-    )
-    assert description == link.get_attribute("title")
-    link.click()
-    assert page.url.endswith("/glossary/#term-landing")
-    assert page.locator("#term-landing dfn").is_visible()

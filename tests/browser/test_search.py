@@ -30,7 +30,7 @@ def search(page, base_url, query):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", response)
     page.goto(base_url + "search/")
-    page.get_by_label("Search essays").press_sequentially(query)
+    page.get_by_label("Search essays", exact=True).press_sequentially(query)
     expect(page.locator("#search-status")).to_contain_text(query, timeout=15_000)
     assert errors == []
     return page.locator("#search-results .search-result")
@@ -39,11 +39,12 @@ def search(page, base_url, query):
 def test_english_query_finds_the_seed_essay(page, site_server, essay_url, seed_source):
     meta, _ = seed_source
     results = search(page, site_server, "gold giants")
-    expect(results).to_have_count(1)
+    # The essay first; the Glossary, which explains the term, after it.
+    expect(results).to_have_count(2)
     result = results.first
     link = result.locator(".search-result-title a")
     assert link.inner_text().replace("\u00a0", " ") == meta["title"]
-    assert result.locator(".search-result-date").inner_text() == "28 November 2026"
+    assert result.locator(".search-result-meta").inner_text() == "28 November 2026"
     marks = result.locator(".search-result-excerpt mark").all_inner_texts()
     assert marks and all(m.lower().strip(".,") in ("gold", "giants") for m in marks)
     link.click()
@@ -87,7 +88,7 @@ def test_search_runs_under_the_pages_own_policy_without_the_worker(page, fixture
 def test_query_in_the_address_is_searched_on_load(page, fixture_site_server):
     page.goto(fixture_site_server + "search/?q=" + "网联")
     expect(page.locator("#search-results .search-result")).to_have_count(1)
-    expect(page.get_by_label("Search essays")).to_have_value("网联")
+    expect(page.get_by_label("Search essays", exact=True)).to_have_value("网联")
 
 
 @pytest.mark.parametrize("which", ["seed", "chinese"])
@@ -101,3 +102,66 @@ def test_essay_page_loads_no_script(page, site_server, fixture_site_server, essa
     assert not any("pagefind" in url for _kind, url in requested)
     # JSON-LD data blocks are not code; nothing else may be a script.
     assert page.evaluate(NO_CODE_SCRIPTS) == 0
+
+
+def test_a_two_character_chinese_word_finds_the_word_not_its_characters(page, fixture_site_server):
+    # 互金 is on the Chinese type sample page; the Chinese essay has only 备付金.
+    results = search(page, fixture_site_server, "互金")
+    expect(results).to_have_count(1)
+    assert results.first.locator("a").first.get_attribute("href") == "/cjk-type-sample/"
+    assert set(results.first.locator("mark").all_inner_texts()) == {"互金"}
+
+
+def test_glossary_about_and_corrections_pages_are_searched(page, site_server):
+    results = search(page, site_server, "glossary")
+    titles = results.locator(".search-result-title").all_inner_texts()
+    assert "Glossary" in titles
+    page.goto(site_server + "search/?q=corrections")
+    expect(
+        page.locator("#search-results .search-result-title", has_text="Corrections")
+    ).to_be_visible(timeout=15_000)
+
+
+def test_a_result_names_the_section_apart_from_the_excerpt(page, site_server):
+    results = search(page, site_server, "prospect")
+    section = results.first.locator(".search-result-section a")
+    expect(section).to_have_text("Prospect")
+    assert section.get_attribute("href").endswith("#prospect")
+    assert not results.first.locator(".search-result-excerpt").inner_text().startswith("Prospect ")
+
+
+LAYOUT_SHIFTS = """() => new Promise((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) total += entry.value;
+    }).observe({type: "layout-shift", buffered: true});
+    setTimeout(() => resolve(total), 500);
+})"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_results_arriving_move_nothing_on_the_page(browser, site_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_server + "search/?q=bank")
+    expect(page.locator("#search-results .search-result").first).to_be_visible(timeout=15_000)
+    assert page.evaluate(LAYOUT_SHIFTS) == 0
+    context.close()
+
+
+def test_the_header_search_field_sends_the_query_to_the_search_page(page, site_server, essay_url):
+    page.goto(site_server + essay_url)
+    field = page.locator(".site-header").get_by_role("searchbox")
+    field.fill("gold")
+    field.press("Enter")
+    expect(page).to_have_url(site_server + "search/?q=gold")
+    expect(page.locator("#search-results .search-result").first).to_be_visible(timeout=15_000)
+
+
+def test_the_404_page_has_a_search_field_and_no_script(page, site_server):
+    page.goto(site_server + "404.html")
+    assert page.evaluate(NO_CODE_SCRIPTS) == 0
+    forms = page.locator("main form[role=search]")
+    expect(forms).to_have_count(1)
+    assert forms.get_attribute("method") == "get"
+    assert forms.get_attribute("action").endswith("search/")

@@ -37,14 +37,35 @@ def test_reading_time_uses_hugo_speeds_and_never_says_zero():
     assert reading_minutes(1500, 1500) == 3
 
 
-def test_every_section_heading_gets_a_named_permalink():
+def test_every_section_heading_gets_a_named_permalink_beside_it():
     html = '<h2 id="a">Alpha</h2><p>x</p><h3 id="b">Beta <em>b</em></h3><h2>No id</h2>'
     soup = BeautifulSoup(heading_anchors(html), "html.parser")
     links = soup.select("a.heading-anchor")
     assert [a["href"] for a in links] == ["#a", "#b"]
     assert [a["aria-label"] for a in links] == ["Link to section: Alpha", "Link to section: Beta b"]
     assert all(a.get_text() == "#" for a in links)
+    # Beside the heading, in one wrapper with it: the heading's name is its text.
+    for link, heading in zip(links, ("h2", "h3"), strict=True):
+        assert link.parent.name == "div" and link.parent["class"] == ["section-heading"]
+        assert link.find_previous_sibling(heading) is not None
+        assert link.find_parent(heading) is None
     assert soup.find("h2", id=False).find("a") is None
+    assert soup.find("h2", id=False).parent.name == "[document]"
+
+
+def test_permalink_label_comes_from_the_template_in_the_pages_language():
+    soup = BeautifulSoup(heading_anchors('<h2 id="a">网联</h2>', "本节链接：%(title)s"), "lxml")
+    assert soup.select_one("a.heading-anchor")["aria-label"] == "本节链接：网联"
+
+
+def test_the_sites_notes_get_no_permalink():
+    html = (
+        '<h2 id="one">One</h2>'
+        '<aside class="glossary-notes editorial-note"><h2 id="terms">Terms</h2></aside>'
+        '<aside class="disclosure editorial-note"><h2 id="disclosure">Disclosure</h2></aside>'
+    )
+    soup = BeautifulSoup(heading_anchors(html), "html.parser")
+    assert [a["href"] for a in soup.select("a.heading-anchor")] == ["#one"]
 
 
 def test_outline_nests_h3_under_the_h2_before_it():
@@ -72,14 +93,14 @@ def test_permalink_names_the_heading_by_its_text_through_inline_markup_and_entit
     assert first["href"] == "#att"
     assert second["aria-label"] == "Link to section: 网联的作用"
     assert second["href"] == "#网联的作用"
-    # The heading keeps its own markup, and the link comes last.
+    # The heading keeps its own markup, and the link comes right after it.
     assert soup.h2.em.get_text() == "new" and soup.h2.select_one("span.caps").get_text() == "API"
-    assert soup.h2.contents[-1] is first and soup.h3.contents[-1] is second
+    assert soup.h2.find_next_sibling() is first and soup.h3.find_next_sibling() is second
 
 
 def test_permalink_href_keeps_an_id_with_an_ampersand():
     soup = BeautifulSoup(heading_anchors('<h4 id="q&amp;a">Q &amp; A</h4>'), "html.parser")
-    assert soup.select_one("h4 a.heading-anchor")["href"] == "#q&a"
+    assert soup.select_one("h4 + a.heading-anchor")["href"] == "#q&a"
 
 
 def test_headings_in_comments_and_attributes_are_not_headings():
@@ -104,7 +125,10 @@ def test_permalinks_leave_the_rest_of_the_essay_as_written():
         ' <a aria-label="Link to section: Alpha" class="heading-anchor"'
         ' data-pagefind-ignore href="#a">#</a>'
     )
-    assert with_links == html.replace("Alpha</h2>", f"Alpha{link}</h2>")
+    heading = '<h2 id="a" class="x">Alpha</h2>'
+    assert with_links == html.replace(
+        heading, f'<div class="section-heading">{heading}{link}</div>'
+    )
 
 
 def test_outline_reads_heading_text_and_leaves_out_the_sites_notes():

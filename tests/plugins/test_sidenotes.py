@@ -33,6 +33,12 @@ def test_each_reference_becomes_checkbox_label_and_note_in_order():
     assert len(ids) == len(set(ids))
 
 
+def test_screen_readers_hear_the_pages_own_word_for_note():
+    html = render("甲[^a]\n\n[^a]: 乙。\n")
+    soup = BeautifulSoup(sidenotes(html, "注释"), "html.parser")
+    assert soup.select_one("label.sidenote-ref").get_text() == "注释 1"
+
+
 def test_the_note_stays_inside_its_paragraph_as_phrasing_content():
     html = render("Claim.[^n]\n\n[^n]: One paragraph.\n\n    Another paragraph.\n")
     soup = BeautifulSoup(sidenotes(html), "html.parser")

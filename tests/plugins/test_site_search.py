@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from pelican.settings import read_settings
 
 from plugins.site_search.site_search import DEFAULTS, build_index, sort_entry_languages
-from tests.support import ROOT, fixture_essays
+from tests.support import FIXTURE_CONTENT, ROOT, fixture_essays, read_source
 
 
 def indexed_records(bundle):
@@ -27,7 +27,7 @@ def bundle_bytes(bundle):
     }
 
 
-def test_every_published_essay_is_indexed_and_nothing_else(fixture_site):
+def test_every_published_essay_and_page_is_indexed_and_nothing_else(fixture_site):
     records = indexed_records(fixture_site.output / "pagefind")
     indexed = sorted(record["url"] for record in records)
     archived = sorted(
@@ -35,7 +35,12 @@ def test_every_published_essay_is_indexed_and_nothing_else(fixture_site):
         for a in fixture_site.page("archives/").select("main .dated-list a")
     )
     translations = ["/essays/mobile-payment-clearing/en/"]
-    assert indexed == sorted(archived + translations)
+    # Pages (About, Glossary, Corrections…) are searched too; listings are not.
+    pages = sorted(
+        f"/{read_source(p)[0]['slug']}/" for p in (FIXTURE_CONTENT / "pages").glob("*.md")
+    )
+    assert len(pages) == 4
+    assert indexed == sorted(archived + translations + pages)
     assert not any("/drafts/" in url for url in indexed)
     titles = {record["url"]: record["meta"]["title"] for record in records}
     assert titles["/essays/mobile-payment-clearing/"] == "移动支付的清算逻辑"
@@ -52,7 +57,9 @@ def test_one_index_per_language(fixture_site):
     entry = json.loads((fixture_site.output / "pagefind" / "pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["en", "zh"]
     chinese = [m for m in fixture_essays() if m["lang"] == "zh"]
-    assert entry["languages"]["zh"]["page_count"] == len(chinese) >= 1
+    chinese_pages = [p for p in (FIXTURE_CONTENT / "pages").glob("*.md")
+                     if read_source(p)[0].get("lang") == "zh"]  # fmt: skip
+    assert entry["languages"]["zh"]["page_count"] == len(chinese) + len(chinese_pages) >= 2
 
 
 def search_settings():

@@ -36,7 +36,13 @@ def entry_html(entry):
 
 
 def glossary_links(page):
-    return page.select(".essay-body a.glossary-term")
+    """The linked terms as the page shows them: buttons that open their definition."""
+    return page.select(".essay-body button.glossary-term")
+
+
+def term_href(page, term):
+    """Where a term's popover links: its entry on the Glossary page."""
+    return page.find(id=term["popovertarget"]).a["href"]
 
 
 # Glossary ---------------------------------------------------------------------
@@ -56,9 +62,9 @@ def test_seed_essay_links_the_first_use_of_each_glossary_term(site, essay_url):
 
 
 def test_seed_headings_keep_their_terms_unlinked(site, essay_url):
-    headings = site.page(essay_url).select(".essay-body > h2")
+    headings = site.page(essay_url).select(".essay-body h2")
     assert any("Fintech" in h.get_text() for h in headings)
-    assert all(h.select("a.glossary-term") == [] for h in headings)
+    assert all(h.select(".glossary-term") == [] for h in headings)
 
 
 def test_glossary_link_carries_the_definition_accessibly(site, essay_url):
@@ -66,9 +72,10 @@ def test_glossary_link_carries_the_definition_accessibly(site, essay_url):
     link = next(a for a in glossary_links(page) if a.get_text() == "landing")
     described = page.find(id=link["aria-describedby"])
     assert described is not None
-    assert described.get_text() == link["title"]
+    assert described.get_text() in page.find(id=link["popovertarget"]).get_text()
     assert "into practice" in described.get_text()
-    target, fragment = resolve_internal(site.output, site.file_for(essay_url), link["href"])
+    href = term_href(page, link)
+    target, fragment = resolve_internal(site.output, site.file_for(essay_url), href)
     assert target == site.file_for("glossary/") and fragment == "term-landing"
 
 
@@ -76,8 +83,8 @@ def test_fixture_links_skip_heading_code_and_existing_link(fixture_site):
     page = fixture_site.page("essays/glossary-links/")
     body = page.select_one(".essay-body")
     for skipped in body.select("h2, code, pre, a:not(.glossary-term)"):
-        assert skipped.find("a", class_="glossary-term") is None
-    (open_banking,) = [a for a in glossary_links(page) if "term-open-banking" in a["href"]]
+        assert skipped.find(class_="glossary-term") is None
+    (open_banking,) = [a for a in glossary_links(page) if "term-open-banking" in term_href(page, a)]
     assert open_banking.get_text() == "Open Banking"
     assert "is its first linkable use" in open_banking.parent.get_text()
     # The later "open banking" in the same paragraph stays plain text.
@@ -85,10 +92,8 @@ def test_fixture_links_skip_heading_code_and_existing_link(fixture_site):
 
 
 def test_fixture_links_see_through_typogrify_markup(fixture_site):
-    links = {
-        a["href"].rsplit("#", 1)[1]: a
-        for a in glossary_links(fixture_site.page("essays/glossary-links/"))
-    }
+    page = fixture_site.page("essays/glossary-links/")
+    links = {term_href(page, a).rsplit("#", 1)[1]: a for a in glossary_links(page)}
     assert set(links) == {"term-open-banking", "term-kyc-check", "term-clearing-house"}
     assert links["term-kyc-check"].find("span", class_="caps").get_text() == "KYC"
     assert links["term-clearing-house"].get_text() == "clearing\xa0house"
@@ -302,7 +307,10 @@ def test_seed_essay_names_its_source_under_the_byline(site, essay_url):
     note = header.select_one(".provenance")
     assert note is not None
     assert note.find_previous_sibling(class_="byline") is not None
-    assert normalise_text(note.get_text()) == "Source: Hung Yan whisper (WeChat official account)."
+    assert normalise_text(note.get_text()) == (
+        "Translated from the Chinese original. "
+        "First published by Hung Yan whisper (WeChat official account)."
+    )
     # The source names no URL, so none is invented.
     assert note.find("a") is None
 
@@ -310,8 +318,8 @@ def test_seed_essay_names_its_source_under_the_byline(site, essay_url):
 def test_fixture_provenance_note_shows_every_field(fixture_site):
     note = fixture_site.page(CORRECTED).select_one("header .provenance")
     assert normalise_text(note.get_text()) == (
-        "Source: Example Weekly. Original language: Chinese. "
-        "Translated by Test Translator with the help of machine translation."
+        "Translated from the Chinese original by Test Translator, with the help of "
+        "machine translation. First published by Example Weekly."
     )
     assert note.a["href"] == "https://example.org/weekly/42"
 

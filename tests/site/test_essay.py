@@ -23,10 +23,18 @@ def source_blocks(body):
     return blocks
 
 
+def without_furniture(essay_body):
+    """The essay's body without the page's furniture: heading permalinks ("#")
+    and the glossary's definitions, which the page adds to the author's words."""
+    for furniture in essay_body.select(".heading-anchor, .glossary-popover"):
+        furniture.decompose()
+    for wrapper in essay_body.select(".section-heading"):
+        wrapper.unwrap()
+    return essay_body
+
+
 def rendered_blocks(essay_body):
-    # Heading permalinks ("#") are page furniture, not the author's words.
-    for anchor in essay_body.select(".heading-anchor"):
-        anchor.decompose()
+    without_furniture(essay_body)
     return [
         (el.name, normalise_text(el.get_text()))
         for el in essay_body.find_all(["h2", "h3", "h4", "p", "hr"], recursive=False)
@@ -45,7 +53,8 @@ def test_essay_page_holds_every_block_of_the_source_in_order(site, essay_url, se
 
 
 def test_essay_byline_and_ps_survive_as_written(site, essay_url):
-    blocks = site.page(essay_url).select_one(".essay-body").find_all(recursive=False)
+    body = without_furniture(site.page(essay_url).select_one(".essay-body"))
+    blocks = body.find_all(recursive=False)
     # Glossary, corrections and disclosure notes follow the essay's own text.
     own = [block for block in blocks if "editorial-note" not in block.get("class", [])]
     text = normalise_text(" ".join(block.get_text() for block in own))
@@ -65,7 +74,9 @@ def test_essay_title_and_h1_come_from_metadata(site, essay_url, seed_source):
     assert "bzdww" in page.title.get_text()
 
 
-def test_essay_byline_names_author_date_and_category(site, essay_url, seed_source):
+def test_essay_byline_names_author_and_date_and_the_header_its_section_once(
+    site, essay_url, seed_source
+):
     meta, _ = seed_source
     page = site.page(essay_url)
     byline = page.select_one("article header .byline")
@@ -75,8 +86,10 @@ def test_essay_byline_names_author_date_and_category(site, essay_url, seed_sourc
     published = datetime.fromisoformat(byline.find("time")["datetime"])
     assert published.date().isoformat() == meta["date"][:10]
     assert published.utcoffset() is not None
-    category_links = [a for a in byline.find_all("a") if "category/" in a["href"]]
+    header = page.select_one("article header")
+    category_links = [a for a in header.find_all("a") if "category/" in a["href"]]
     assert [a.get_text(strip=True) for a in category_links] == [meta["category"]] == ["cms"]
+    assert category_links[0].find_parent(class_="kicker") is not None
 
 
 def test_essay_page_is_english_with_a_summary_description(site, essay_url, seed_source):

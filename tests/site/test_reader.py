@@ -49,7 +49,8 @@ def test_chinese_essay_counts_characters_and_reads_at_cjk_speed(fixture_site):
     han = sum(1 for ch in body if unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH"))
     assert han > 100
     text = fixture_site.page(ZH_URL).select_one(".reading-time").get_text(" ", strip=True)
-    assert text == f"{han} characters · {math.ceil(han / 501)} min read"
+    # In the page's language: 175 字 · 约 1 分钟.
+    assert text == f"{han} 字 · 约 {math.ceil(han / 501)} 分钟"
 
 
 def test_english_essay_counts_words(site, essay_url, seed_source):
@@ -75,7 +76,9 @@ def test_english_essay_counts_words(site, essay_url, seed_source):
 def test_table_of_contents_from_three_headings(fixture_site, url, has_toc):
     page = fixture_site.page(url)
     # The author's headings; the site's own notes (disclosure, glossary) are asides.
-    headings = page.select(".essay-body > h2[id], .essay-body > h3[id]")
+    headings = page.select(
+        ".essay-body > .section-heading > h2[id], .essay-body > .section-heading > h3[id]"
+    )
     toc = page.select_one("nav.toc")
     assert (toc is not None) == has_toc == (len(headings) >= 3)
     if toc:
@@ -83,22 +86,30 @@ def test_table_of_contents_from_three_headings(fixture_site, url, has_toc):
         assert toc["aria-labelledby"] == "toc-title"
 
 
-def test_every_heading_has_a_named_permalink_to_itself(site, essay_url, fixture_site):
-    for build, url in ((site, essay_url), (fixture_site, ZH_URL)):
-        headings = build.page(url).select(".essay-body h2, .essay-body h3")
-        assert headings
+def test_every_heading_has_a_named_permalink_beside_it(site, essay_url, fixture_site):
+    for build, url, label in (
+        (site, essay_url, "Link to section: "),
+        (fixture_site, ZH_URL, "本节链接："),
+    ):
+        page = build.page(url)
+        headings = page.select(".essay-body h2, .essay-body h3")
+        notes = page.select(".essay-body .editorial-note h2")
+        assert headings and notes
         for heading in headings:
-            (anchor,) = heading.select("a.heading-anchor")
+            if heading in notes:
+                assert heading.find_next_sibling("a", class_="heading-anchor") is None
+                continue
+            assert heading.select("a") == []
+            anchor = heading.find_next_sibling("a", class_="heading-anchor")
             assert anchor["href"] == f"#{heading['id']}"
             assert anchor.get_text(strip=True)
-            heading_text = heading.get_text(" ", strip=True).removesuffix("#")
-            assert normalise_text(anchor["aria-label"]) == "Link to section: " + normalise_text(
-                heading_text
+            assert normalise_text(anchor["aria-label"]) == label + normalise_text(
+                heading.get_text(" ", strip=True)
             )
 
 
 def test_chinese_headings_keep_chinese_ids(fixture_site):
-    ids = [h["id"] for h in fixture_site.page(ZH_URL).select(".essay-body > h2")]
+    ids = [h["id"] for h in fixture_site.page(ZH_URL).select(".essay-body > .section-heading > h2")]
     assert ids == ["直连模式的问题", "网联的作用", "对银行的影响"]
 
 

@@ -1,0 +1,3 @@
+from .email_edition import register
+
+__all__ = ["register"]

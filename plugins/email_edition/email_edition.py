@@ -1,0 +1,219 @@
+"""An e-mail edition of every essay, and the optional subscribe form.
+
+Readers of newsletters expect essays in their inbox.  The site sends no mail
+itself: every build writes, for each published essay (and translation), a
+page an author can paste or import into their own list tool (Buttondown,
+Listmonk, Mailchimp…):
+
+- ``email/<slug>/index.html``: the essay as mail clients render it, from
+  the theme's ``email.html`` template and ``css/email.css``, the styles
+  inlined into ``style`` attributes (mail clients drop ``<style>`` and
+  stylesheets) by css-inline, every link absolute, charts' SVG left out
+  (their data table and CSV link stay), footnotes as numbered notes;
+- ``email/<slug>/index.txt``: the same as plain text (html2text), links
+  numbered at the end.
+
+Translations go to ``email/<slug>/<lang>/``.  These pages are for mail, not
+for the site's readers: they carry ``noindex`` and a canonical link to the
+essay, and are not in the sitemap or the search index.  A host that sends
+the site's Content-Security-Policy as a header (``_headers``) keeps their
+inline styles from applying in a browser; the files themselves are intact.
+
+The subscribe form: with ``SUBSCRIBE_FORM_ACTION`` set to a list's sign-up
+address, every essay ends with an e-mail field posting there, and the
+Content-Security-Policy's ``form-action`` allows that origin (in the pages'
+``<meta>`` and in ``_headers``, which both read ``CONTENT_SECURITY_POLICY``);
+without it (the default) there is no form and the policy is unchanged.
+
+Signals: ``initialized`` (widen the policy when a form action is set) and
+``article_writer_finalized`` (write the editions, after the essays' content
+is final).
+
+Settings (defaults in ``DEFAULTS``):
+  EMAIL_EDITION_ENABLED        write the editions (True)
+  EMAIL_EDITION_SAVE_AS        path of an essay's edition ("email/{slug}/index.html");
+                               the text edition is beside it as index.txt
+  EMAIL_EDITION_LANG_SAVE_AS   the same for a translation ("email/{slug}/{lang}/index.html")
+  EMAIL_EDITION_TEMPLATE       the theme template ("email")
+  EMAIL_EDITION_STYLESHEET     CSS inlined into it, under the theme ("css/email.css")
+  EMAIL_EDITION_TEXT_WIDTH     column the text edition wraps at (72)
+  SUBSCRIBE_FORM_ACTION        a list's sign-up URL (None: no form)
+  SUBSCRIBE_FORM_METHOD        "post" or "get" ("post")
+  SUBSCRIBE_FORM_EMAIL_FIELD   the name the list expects for the address ("email")
+  SUBSCRIBE_FORM_HIDDEN        extra hidden fields the list needs ({})
+
+Attributes: none.
+
+Why not a maintained plugin: none writes an e-mail edition of a Pelican
+article.  css-inline (maintained, in Rust) inlines the CSS; html2text
+writes the plain text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import css_inline
+import html2text
+from markupsafe import Markup
+from pelican.utils import sanitised_join
+
+from plugins import core
+from plugins.core import config, csp, essays, pipeline
+from plugins.core import html as bzhtml
+from plugins.core import memo as memos
+from plugins.core.pipeline import Order
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = config.declare(
+    __name__,
+    {
+        "EMAIL_EDITION_ENABLED": True,
+        "EMAIL_EDITION_SAVE_AS": "email/{slug}/index.html",
+        "EMAIL_EDITION_LANG_SAVE_AS": "email/{slug}/{lang}/index.html",
+        "EMAIL_EDITION_TEMPLATE": "email",
+        "EMAIL_EDITION_STYLESHEET": "css/email.css",
+        "EMAIL_EDITION_TEXT_WIDTH": 72,
+        "SUBSCRIBE_FORM_ACTION": None,
+        "SUBSCRIBE_FORM_METHOD": "post",
+        "SUBSCRIBE_FORM_EMAIL_FIELD": "email",
+        "SUBSCRIBE_FORM_HIDDEN": {},
+    },
+    prefixes=("EMAIL_EDITION_", "SUBSCRIBE_FORM_"),
+)
+
+
+# The subscribe form ---------------------------------------------------------------
+
+
+def subscribe_origin(action):
+    """The origin a form action posts to, or None for a site-relative one."""
+    parts = urlsplit(str(action))
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+def allow_subscribe_form(pelican):
+    """With a form action set, the policy's form-action allows its origin."""
+    settings = pelican.settings
+    action = settings["SUBSCRIBE_FORM_ACTION"]
+    if not action:
+        return
+    origin = subscribe_origin(action)
+    if origin is None and not str(action).startswith("/"):
+        logger.error(
+            "setting SUBSCRIBE_FORM_ACTION %r is not an http(s) address — give the list's "
+            "full sign-up URL (https://…)",
+            action,
+        )
+        return
+    if origin:
+        settings["CONTENT_SECURITY_POLICY"] = csp.widen(
+            settings["CONTENT_SECURITY_POLICY"], {"form-action": [origin]}
+        )
+
+
+# The editions -----------------------------------------------------------------------
+
+
+def text_edition(markup, width=72):
+    """The plain text of an edition: Markdown-like, links numbered at the end.
+
+    Converted from the inside of the edition's layout table (html2text runs
+    a table cell's paragraphs together), without the hidden preheader and
+    without links' titles (the glossary's definitions, which the text has
+    in its "Terms" list already).
+    """
+    converter = html2text.HTML2Text()
+    converter.body_width = width
+    converter.inline_links = False
+    converter.links_each_paragraph = False
+    converter.wrap_links = False
+    converter.unicode_snob = True
+    cell = next(
+        (e for e in bzhtml.parse(markup) if e.name == "td" and e.has_class("email-cell")), None
+    )
+    body = markup[cell.inner : cell.close] if cell is not None else markup
+    edits = [
+        (attribute.start, attribute.end, "")
+        for tag in bzhtml.start_tags(body, ("a",))
+        for attribute in tag.attribute_items()
+        if attribute.name == "title"
+    ]
+    return converter.handle(bzhtml.apply_edits(body, edits)).strip() + "\n"
+
+
+def without_svg(content):
+    """Charts' SVG out (mail clients show none); their tables and CSV links stay."""
+    if "<svg" not in content:
+        return content
+    return bzhtml.replace_elements(content, ("svg",), lambda tag: True, "")
+
+
+def inline_styles(markup, css):
+    """The page with the e-mail stylesheet in ``style`` attributes (about
+    0.2 ms an essay: cheaper than a memo entry, so not kept)."""
+    inliner = css_inline.CSSInliner(extra_css=css, load_remote_stylesheets=False)
+    return inliner.inline(markup)
+
+
+def edition_path(article, settings, is_translation):
+    pattern = settings["EMAIL_EDITION_LANG_SAVE_AS" if is_translation else "EMAIL_EDITION_SAVE_AS"]
+    return pattern.format(**article.url_format)
+
+
+def _stylesheet(settings):
+    path = Path(settings["THEME"]) / settings["EMAIL_EDITION_STYLESHEET"]
+    return path.read_text(encoding="utf-8")
+
+
+def write_editions(generator, writer=None):
+    """Write both editions of every published essay.  The text (html2text
+    takes about 10 ms an essay) is kept in the memo by the edition's HTML
+    and, on a cold build, converted ahead by the workers."""
+    settings = generator.settings
+    if not settings["EMAIL_EDITION_ENABLED"]:
+        return
+    css = _stylesheet(settings)
+    template = generator.get_template(settings["EMAIL_EDITION_TEMPLATE"])
+    translations = {id(item) for item in generator.translations}
+    siteurl = settings["SITEURL"]
+    width = settings["EMAIL_EDITION_TEXT_WIDTH"]
+    memo = memos.current()
+    editions = []
+    for article in essays.published(generator):
+        path = edition_path(article, settings, id(article) in translations)
+        content = Markup(without_svg(article.get_content(siteurl)))
+        markup = template.render(
+            {
+                **generator.context,
+                "article": article,
+                "email_content": content,
+                "output_file": path,
+                "localsiteurl": siteurl,
+            }
+        )
+        key = memo.key("email-text", markup, width)
+        editions.append((article, path, markup, key))
+    if memo.pool is not None:
+        memo.pool.ahead([(key, text_edition, (markup, width)) for _, _, markup, key in editions])
+    for article, path, markup, key in editions:
+        target = sanitised_join(generator.output_path, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        Path(target).write_text(inline_styles(markup, css), encoding="utf-8")
+        text = memo.compute(key, text_edition, markup, width, what=article.source_path)
+        Path(os.path.splitext(target)[0] + ".txt").write_text(text, encoding="utf-8")
+
+
+def register():
+    core.register()
+    # Before anything reads the policy to write it (templates, host_headers).
+    pipeline.on("initialized", allow_subscribe_form, Order.PREPARE)
+    # The essays' content is final once they are written (Order.WRITE: files
+    # beside the pages); the search index and minifying come later.
+    pipeline.on("article_writer_finalized", write_editions, Order.WRITE)
