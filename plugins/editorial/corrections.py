@@ -52,7 +52,6 @@ from pathlib import Path
 
 from babel.dates import format_date
 from feedgenerator import get_tag_uri
-from markupsafe import Markup
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
 
 from plugins.core import config, essays, interface

@@ -62,7 +62,9 @@ def test_chinese_word_finds_the_chinese_essay(page, fixture_site_server):
 def test_english_word_does_not_return_the_chinese_essay(page, fixture_site_server):
     results = search(page, fixture_site_server, "settlement")
     expect(results.first).to_be_visible()
-    hrefs = [results.nth(i).locator("a").get_attribute("href") for i in range(results.count())]
+    hrefs = [
+        results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())
+    ]
     assert "/essays/payments-plumbing-settlement/" in hrefs
     assert "/" + ZH_URL not in hrefs
 
