@@ -24,6 +24,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 rendered HTML;
 - ``essays``    which essays a step walks (all, published) and absolute URLs;
 - ``urls``      where an essay or page is published, and the slug of a title;
+- ``output``    the build's files: only what changed is written, the rest
+                linked from the last good output; transforms of every page;
 - ``files``     atomic writes and cache folders; ``errors``: how the build
                 stops for a mistake someone can fix.
 
@@ -41,6 +43,9 @@ Settings (defaults in ``DEFAULTS``):
                              Pelican's TYPOGRIFY must then be False
   TYPOGRAPHY_VERBATIM_LANGS  languages (and their regional forms, zh-TW…)
                              left as typed: ["zh", "ja", "ko"]
+  OUTPUT_REUSE_PATH          the last good output, whose unchanged files a
+                             build links instead of writing (None: write all;
+                             tools.build sets it)
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ import contextlib
 import logging
 from pathlib import Path
 
-from . import config, pages, pipeline, reading, templates
+from . import config, output, pages, pipeline, reading, templates
 from . import memo as memos
 from .errors import stop
 from .files import cache_folder
@@ -67,6 +72,7 @@ DEFAULTS = config.declare(
         "WORKERS_MIN_TASKS": 32,
         "TYPOGRAPHY": True,
         "TYPOGRAPHY_VERBATIM_LANGS": ["zh", "ja", "ko"],
+        "OUTPUT_REUSE_PATH": None,
     },
     prefixes=("MEMO_", "WORKERS_", "TYPOGRAPHY_"),
 )
@@ -107,6 +113,7 @@ def open_services(settings):
     if memo.enabled:
         memo.pool = Pool(memo, worker_count(settings), settings["WORKERS_MIN_TASKS"])
     memos.start(memo)
+    output.start(settings["OUTPUT_PATH"], settings["OUTPUT_REUSE_PATH"])
     _LAST["memo"] = memo
     pages.reset()
     return memo

@@ -58,8 +58,9 @@ from pelican import signals
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError
 
-from . import config, essays
+from . import config, essays, output, pipeline
 from . import memo as memos
 from .feeds import FeedWriter
 from .workers import can_fork
@@ -381,10 +382,23 @@ class _MemoTemplate:
         return getattr(self.template, name)
 
     def render(self, localcontext):
+        suffix = os.path.splitext(str(localcontext.get("output_file", "")))[1]
+        if not memos.current().enabled:
+            return finished(self.template.render(localcontext), suffix, self.settings)
         key = page_key(self.context, localcontext, "page", self.name)
         env = tracking_environment(self.template.environment, self.settings)
         tracked = env.get_template(self.name)
-        return memoised(key, tracked.render, localcontext)
+
+        def render():
+            return finished(tracked.render(localcontext), suffix, self.settings)
+
+        return memoised(key, render)
+
+
+def finished(text, suffix, settings):
+    """A rendered file as it is written: with the transforms plugins declared
+    for its kind (minified HTML, fingerprinted script names)."""
+    return output.transform(text, suffix, settings, pipeline.active_plugins())
 
 
 def page_key(context, localcontext, kind, *parts):
@@ -440,13 +454,39 @@ def _still_valid(reads):
 
 
 class MemoWriter(FeedWriter):
-    """Pelican's writer, rendering pages and feeds through the memo."""
+    """Pelican's writer, rendering pages and feeds through the memo, and
+    writing through the build's output (``output``): a file whose bytes the
+    last good output already has is linked, not written."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if memos.current().enabled and template is not None:
-            _collect_page(name)
+        if template is not None:
+            if memos.current().enabled:
+                _collect_page(name)
             template = _MemoTemplate(template, context, self.settings)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's bookkeeping of written files (Writer._open_w, which
+        opens the file itself), then a file that is written through the
+        build's output when it is closed."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            return io.StringIO()
+        if filename in self._written_files:
+            if not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)"
+                )
+            logger.info('Overwriting "%s"', filename)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _OutputFile(filename, encoding)
 
     def write_feed(  # noqa: PLR0917 (Writer.write_feed's own signature)
         self, elements, context, path=None, url=None, feed_type="atom",
@@ -483,6 +523,19 @@ class MemoWriter(FeedWriter):
             with self._open_w(complete_path, "utf-8", override_output) as handle:
                 handle.write(text)
         return None
+
+
+class _OutputFile(io.StringIO):
+    """Text for one file, written through the build's output when closed."""
+
+    def __init__(self, filename, encoding):
+        super().__init__()
+        self.filename, self.encoding_name = filename, encoding
+
+    def close(self):
+        if not self.closed:
+            output.write(self.filename, self.getvalue().encode(self.encoding_name))
+        super().close()
 
 
 class _DiscardingWriter(MemoWriter):
@@ -597,8 +650,8 @@ def _collect_page(name):
 
 
 def writer_class(pelican):
-    """get_writer: pages go through the memo while the build writes."""
-    return MemoWriter if memos.current().enabled else None
+    """get_writer: pages go through the memo and the build's output."""
+    return MemoWriter
 
 
 def reset():

@@ -19,6 +19,7 @@ connection for the life of the process.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -106,7 +107,11 @@ def _dispatcher_for(signal_name):
             _ACTIVE["plugins"] = frozenset(sender.settings.get("PLUGINS") or ())
         result = None
         for step in steps(signal_name):
+            started = time.perf_counter()
             value = step.receiver(sender, **kwargs)
+            logger.debug(
+                "step %s on %s: %.3f s", step.name, signal_name, time.perf_counter() - started
+            )
             # get_writer and get_generators answer with a value: the first one counts.
             if result is None:
                 result = value

@@ -42,11 +42,12 @@ log.
 
 import json
 import logging
+import shutil
 import subprocess
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, output, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,17 @@ def build_index(pelican):
     config.apply_defaults(settings)
     if not settings["SITE_SEARCH_ENABLED"]:
         return
+    out = output.current()
+    bundle_dir = settings["SITE_SEARCH_BUNDLE_DIR"]
+    # The same pages with the same bytes give the same index (Pagefind's output
+    # is the same for the same input, once its languages are sorted).
+    pages = settings["SITE_SEARCH_GLOB"] or "**/*.html"
+    if out is not None and out.unchanged(pages) and out.link_folder(bundle_dir):
+        logger.info("The pages are unchanged: the search index is the last build's")
+        return
+    # Pagefind writes its files where files of the last good output may be
+    # linked: never into them.
+    shutil.rmtree(Path(pelican.output_path) / bundle_dir, ignore_errors=True)
     executable = pagefind_executable()
     if executable is None:
         logger.error(
