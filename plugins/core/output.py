@@ -188,10 +188,11 @@ def start(folder, previous=None):
     return _CURRENT["output"]
 
 
-def write(path, data):
-    """Write through the build's output, or plainly when no build is under way."""
+def write(path, data, base=None):
+    """Write ``path`` (relative to the output folder, or absolute) through the
+    build's output; plainly, under ``base``, when no build is under way."""
     found = current()
     if found is None:
-        _replace(Path(path), data.encode("utf-8") if isinstance(data, str) else data)
+        _replace(Path(base or "") / path, data.encode("utf-8") if isinstance(data, str) else data)
         return True
     return found.write(path, data)

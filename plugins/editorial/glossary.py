@@ -61,7 +61,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.core import config, essays
+from plugins.core import config, essays, pipeline
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 
@@ -516,34 +516,71 @@ def link_essays(generator):
     listed = {id(a) for a in essays.published(generator)}
     everything = essays.every(generator)
     memo = memos.current()
-    jobs = []
-    if matcher is not None:
-        glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.definition,
-                          term_link(t, page_path)) for t in terms])  # fmt: skip
-        jobs = [
-            (memo.key("glossary", article._content, matcher.pattern, glossary), article)
-            for article in everything
-            if article._content
-        ]
-    if memo.pool is not None:
-        memo.pool.ahead([(key, _link, (a._content, terms, matcher, page_path)) for key, a in jobs])
-    for key, article in jobs:
-        markup, used = memo.compute(
-            key, _link, article._content, terms, matcher, page_path, what=article.source_path
+    linking = Linking(terms, matcher, page_path)
+    _LAST["linking"] = linking
+    if memo.pool is not None and matcher is not None:
+        memo.pool.ahead(
+            [
+                (linking.key(a), _link, (a._content, terms, matcher, page_path))
+                for a in everything
+                if a._content
+            ]
         )
-        used = [terms[index] for index in used]
-        if not used:
-            continue
-        article.glossary_terms = used
-        set_content(article, markup + terms_note(used, page_path))
+    for article in everything:
+        used = linking.link(article)
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)
-    for article in everything:
-        if not hasattr(article, "glossary_terms"):
-            article.glossary_terms = []
     for term in terms:
         term.essays.sort(key=lambda a: (a.date, a.slug), reverse=True)
+
+
+class Linking:
+    """The glossary of one build, and how it links one essay."""
+
+    def __init__(self, terms, matcher, page_path):
+        self.terms, self.matcher, self.page_path = terms, matcher, page_path
+        self.glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.definition,
+                               term_link(t, page_path)) for t in terms])  # fmt: skip
+
+    def key(self, article):
+        memo = memos.current()
+        return memo.key("glossary", article._content, self.matcher.pattern, self.glossary)
+
+    def link(self, article):
+        """Link the essay's first uses (from the memo when it can); the terms used."""
+        used = []
+        if self.matcher is not None and article._content:
+            markup, positions = memos.current().compute(
+                self.key(article),
+                _link,
+                article._content,
+                self.terms,
+                self.matcher,
+                self.page_path,
+                what=article.source_path,
+            )
+            used = [self.terms[index] for index in positions]
+            if used:
+                set_content(article, markup + terms_note(used, self.page_path))
+        article.glossary_terms = used
+        return used
+
+
+# The glossary of the last build, for a preview that links one essay again.
+_LAST = {"linking": None}
+
+
+def relink_essay(article):
+    """Link one essay again with the last build's glossary.  The terms it uses
+    must be the ones it used: the glossary page lists each term's essays."""
+    linking = _LAST["linking"]
+    before = [term.slug for term in getattr(article, "glossary_terms", [])]
+    if linking is None:
+        raise pipeline.Rebuild("no glossary from a full build")
+    used = linking.link(article)
+    if [term.slug for term in used] != before:
+        raise pipeline.Rebuild(f"{article.source_path} uses other glossary terms now")
 
 
 def check_glossary_page(generator):
