@@ -17,7 +17,7 @@ PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# make bench: corpus size and runs of each build
+# make bench: corpus sizes ("1000 5000" for two) and runs of each build
 N ?= 1000
 REPEAT ?= 3
 
@@ -100,8 +100,8 @@ s3_upload: ## Publish, then sync output/ to the S3 bucket S3_BUCKET with the aws
 requirements: $(STAMP) ## Recompile requirements.txt from requirements.in
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
 
-bench: $(STAMP) ## Time cold, warm and stock-Pelican builds of N essays (default 1000)
-	$(BIN)/python tools/bench.py --essays $(N) --repeat $(REPEAT)
+bench: $(STAMP) ## Preview, cold and after-an-edit builds against stock Pelican: N="1000 5000" [HUGO=path]
+	$(BIN)/python tools/bench.py --essays "$(N)" --repeat $(REPEAT) $(if $(HUGO),--hugo "$(HUGO)")
 
 audit: $(STAMP) $(CHECKERS) ## Lighthouse scores of the home page, an essay and search (CHROME_PATH)
 	$(BIN)/python tools/audit.py
