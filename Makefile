@@ -17,7 +17,7 @@ PUBLISHCONF := publishconf.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# make bench: corpus size and runs of each build
+# make bench: corpus sizes ("1000 5000" for two) and runs of each build
 N ?= 1000
 REPEAT ?= 3
 
@@ -119,8 +119,8 @@ fonts: $(STAMP) $(CHECKERS) ## Subset the text face (npm @fontsource/literata) t
 screenshots: $(STAMP) ## Screenshots of an English and a Chinese essay and of search (375/1280 px, light/dark) into docs/screenshots/
 	$(BIN)/python -m tools.screenshots
 
-bench: $(STAMP) ## Time cold, warm and stock-Pelican builds of N essays (default 1000)
-	$(BIN)/python tools/bench.py --essays $(N) --repeat $(REPEAT)
+bench: $(STAMP) ## Preview, cold and after-an-edit builds against stock Pelican: N="1000 5000" [HUGO=path]
+	$(BIN)/python tools/bench.py --essays "$(N)" --repeat $(REPEAT) $(if $(HUGO),--hugo "$(HUGO)")
 
 audit: $(STAMP) $(CHECKERS) ## Lighthouse scores of the home page, an essay and search (CHROME_PATH)
 	$(BIN)/python tools/audit.py

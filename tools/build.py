@@ -8,6 +8,8 @@ aborted build leaves it empty or half-written.  This runs Pelican into
 with no error and no warning swaps it in (two renames on the same file
 system); otherwise the last good output stays exactly as it was and the
 command exits 1.  A swap that was interrupted is completed on the next run.
+Files whose bytes did not change are hard links to the last good output's,
+which nothing rewrites in place.
 
 Every message is printed plainly: content errors as ``path:line: what is wrong
 — how to fix it``, anything else with its level.  Failures inside Pelican (a
@@ -157,6 +159,10 @@ def build(
     crashed = None
     try:
         override = {**override, "OUTPUT_PATH": str(staging)}
+        if output.is_dir():
+            # Files whose bytes did not change are linked from the last good
+            # output instead of written (plugins/core/output.py).
+            override.setdefault("OUTPUT_REUSE_PATH", str(output))
         if content is not None:
             override["PATH"] = str(Path(content).absolute())
         settings = read_settings(str(settings_file), override=override)

@@ -8,10 +8,15 @@ folder itself and adds one script tag to every HTML *response* (never to the
 files: built pages stay script-free); the script listens on a Server-Sent
 Events stream and reloads the page when a rebuild has been swapped in.
 
-Each rebuild runs ``tools.build`` in a fresh Python process, so edits to
-plugins and settings take effect, and a failed build leaves the last good
-output (and the page in the browser) as it was; its messages are printed here
-and shown in a panel on the open page until the next good build.
+The site is built by a long-lived process (``tools.session``) that keeps the
+built site: an edit to an essay's text writes again only the files that show
+that essay (its page, the listings, feeds and neighbours), in well under a
+second on a large archive; any other content change is a full build in that
+process, and a change to the theme, a plugin or the settings starts a new
+process, so the change takes effect.  A failed build or update leaves the last
+good output (and the page in the browser) as it was; its messages are printed
+here and shown in a panel on the open page until the next good build.  After
+an update in place the search index is refreshed, once the page has reloaded.
 Watched: the content folder, the theme, the plugin packages PLUGINS names and the
 settings file(s).  Drafts are built (with a "Draft" marker) and listed at
 ``/drafts/``.
@@ -27,11 +32,12 @@ from __future__ import annotations
 import argparse
 import http.server
 import json
+import multiprocessing
 import os
 import secrets
-import subprocess
 import sys
 import threading
+import time
 from functools import partial
 from pathlib import Path
 
@@ -82,6 +88,8 @@ RELOAD_SCRIPT = b"""// Added by the preview server to its responses only; never 
   }
 })();
 """
+# Seconds after an update before the search index is refreshed.
+SEARCH_DELAY = 2.0
 SCRIPT_TAG = b'<script src="/__preview__/reload.js" defer></script>'
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -201,28 +209,95 @@ def watched_paths(settings_files, content=None):
     return [p.absolute() for p in paths if p.exists()]
 
 
-def run_build(settings_file, output, content):
-    cmd = [sys.executable, "-m", "tools.build", "-s", str(settings_file), "-o", str(output)]
-    if content:
-        cmd.append(str(content))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
-    proc = subprocess.run(
-        cmd, cwd=os.getcwd(), env=env, capture_output=True, text=True, check=False
-    )
-    sys.stderr.write(proc.stdout + proc.stderr)
-    sys.stderr.flush()
-    problems = [
-        line
-        for line in proc.stderr.splitlines()
-        if line.strip() and not line.startswith(("Done:", "and ", "Built "))
-    ]
-    return proc.returncode == 0, problems
+def _session_main(connection, settings_file, output, content):
+    """In the build process: build, then answer each change with an update."""
+    sys.path.insert(0, str(ROOT))
+    from tools.session import SiteSession  # noqa: PLC0415
+
+    session = SiteSession(settings_file, output, content)
+    result = session.build()
+    connection.send((result.ok, problems_of(result.messages), False))
+    while True:
+        try:
+            paths = connection.recv()
+        except EOFError:
+            return
+        update = session.update(paths)
+        connection.send((update.ok, problems_of(update.messages), update.in_place))
 
 
-def watch_and_rebuild(paths, build_args, state, stop):
+def problems_of(messages):
+    return [line for line in messages if line.strip()]
+
+
+class Builder:
+    """The long-lived build process, started again when code changes."""
+
+    def __init__(self, settings_file, output, content):
+        self.args = (str(settings_file), str(output), str(content) if content else None)
+        self.process = self.connection = None
+
+    def start(self):
+        """A new process, with a full build; (ok, problems, in place)."""
+        self.stop()
+        context = multiprocessing.get_context("spawn")  # a fresh import of the code
+        self.connection, theirs = context.Pipe()
+        # Not a daemon: the build process starts worker processes of its own.
+        self.process = context.Process(target=_session_main, args=(theirs, *self.args))
+        self.process.start()
+        return self._answer()
+
+    def update(self, paths):
+        if self.process is None or not self.process.is_alive():
+            return self.start()
+        self.connection.send([str(p) for p in paths])
+        return self._answer()
+
+    def _answer(self):
+        try:
+            return self.connection.recv()
+        except EOFError:
+            self.process = None
+            return False, ["the build process stopped; see the messages above"], False
+
+    def stop(self):
+        if self.process is not None:
+            self.connection.close()
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process = None
+
+
+class SearchRefresh:
+    """Index the output again for search after an update in place (which
+    leaves the index as it was): in the background, at low priority, once
+    the page has reloaded, and once for a burst of edits."""
+
+    def __init__(self, settings_file, output):
+        self.settings_file, self.output = settings_file, output
+        self.wanted = threading.Event()
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def __call__(self):
+        self.wanted.set()
+
+    def _run(self):
+        from pelican.settings import read_settings  # noqa: PLC0415
+
+        from plugins.site_search import site_search  # noqa: PLC0415
+
+        while True:
+            self.wanted.wait()
+            time.sleep(SEARCH_DELAY)  # the next edit may follow: index once for both
+            self.wanted.clear()
+            site_search.index_folder(
+                read_settings(str(self.settings_file)), self.output, priority="low"
+            )
+
+
+def watch_and_rebuild(paths, builder, *, code, state, stop, search):
+    """Rebuild on each change: a new build process when ``code`` changed."""
     import watchfiles  # noqa: PLC0415
 
     def relevant(change, path):
@@ -230,12 +305,19 @@ def watch_and_rebuild(paths, build_args, state, stop):
         return not (name.startswith((".#", ".")) or name.endswith(("~", ".swp", ".pyc")))
 
     for changes in watchfiles.watch(*paths, watch_filter=relevant, stop_event=stop, debounce=300):
-        names = ", ".join(sorted({os.path.relpath(p) for _, p in changes})[:3])
+        changed = sorted({path for _, path in changes})
+        names = ", ".join(os.path.relpath(p) for p in changed[:3])
         print(f"Changed: {names}; rebuilding…", file=sys.stderr, flush=True)
-        ok, problems = run_build(*build_args)
+        if any(Path(p).is_relative_to(folder) for p in changed for folder in code):
+            ok, problems, in_place = builder.start()
+        else:
+            ok, problems, in_place = builder.update(changed)
         state.built(ok, problems)
         if ok:
-            print("Rebuilt; the browser reloads.", file=sys.stderr, flush=True)
+            how = "the files that show it were written again" if in_place else "rebuilt"
+            print(f"{how.capitalize()}; the browser reloads.", file=sys.stderr, flush=True)
+            if in_place:
+                search()
         else:
             print("The page in the browser stays as it was.", file=sys.stderr, flush=True)
 
@@ -258,7 +340,8 @@ def main(argv=None):
 
     output = Path(args.output).absolute()
     state = BuildState()
-    ok, problems = run_build(args.settings, output, args.content)
+    builder = Builder(Path(args.settings).absolute(), output, args.content)
+    ok, problems, _ = builder.start()
     state.built(ok, problems)
     output.mkdir(parents=True, exist_ok=True)
     server = serve(output, args.bind, args.port, state)
@@ -268,14 +351,18 @@ def main(argv=None):
         flush=True,
     )
     stop = threading.Event()
+    watched = watched_paths([args.settings], args.content)
+    content = Path(args.content or "content").absolute()
+    code = [path for path in watched if not path.is_relative_to(content)]
     watcher = threading.Thread(
         target=watch_and_rebuild,
-        args=(
-            watched_paths([args.settings], args.content),
-            (args.settings, output, args.content),
-            state,
-            stop,
-        ),
+        args=(watched, builder),
+        kwargs={
+            "code": code,
+            "state": state,
+            "stop": stop,
+            "search": SearchRefresh(Path(args.settings).absolute(), output),
+        },
         daemon=True,
     )
     watcher.start()
@@ -286,6 +373,7 @@ def main(argv=None):
     finally:
         stop.set()
         server.server_close()
+        builder.stop()
     return 0
 
 

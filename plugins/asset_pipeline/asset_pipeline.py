@@ -1,39 +1,41 @@
-"""Production post-processing of the output: fingerprinted scripts, minified HTML.
+"""Production assets: fingerprinted scripts and minified HTML.
 
 Templates reference scripts plainly, as
-``{{ SITEURL }}/{{ THEME_STATIC_DIR }}/js/<name>.js``. After everything else
-has written its files, this plugin
+``{{ SITEURL }}/{{ THEME_STATIC_DIR }}/js/<name>.js``.  In production this plugin
 
-1. renames every script in the fingerprinted folders to ``<name>.<hash>.js``
-   (the first 10 hex digits of its SHA-256, as the stylesheet plugin names the
-   stylesheet) and rewrites every reference to it in the HTML output, so hosts
-   may cache scripts for a year and template authors do nothing special
-   (references from inside other scripts, such as module imports, are not
-   rewritten: load each script from the page);
-2. minifies every HTML file with pelican-minify (minify-html).
+1. names every script of the fingerprinted folders ``<name>.<hash>.js`` (the
+   first 10 hex digits of its SHA-256, as the stylesheet plugin names the
+   stylesheet), so hosts may cache scripts for a year and template authors
+   do nothing special (references from inside other scripts, such as module
+   imports, are not rewritten: load each script from the page);
+2. points every reference in the HTML at the new name and minifies the HTML
+   with minify-html.
 
-compressed_copies then writes ``.gz`` and ``.br`` next to every text file.
+Both are done to each page as the writer renders it (a text transform
+declared to the core's output service), so the work is spread over the
+render workers and kept in the memo with the page; a rebuild minifies only
+the pages it renders again.  The names are computed from the theme's
+sources before anything is rendered; the copied scripts are renamed once the
+output is complete.  compressed_copies then writes ``.gz`` and ``.br`` of the
+final bytes.
 
-Order is the point of this plugin: anything that rewrites finished files must
-run after every step that writes them (the stylesheet, the search index),
-and compression after that.  The core's pipeline runs it at ``REWRITE``, after
-``INDEX`` and before ``COMPRESS``, whatever the order of ``PLUGINS``.
-pelican-minify itself connects to ``finalized``, so it is not listed in
-``PLUGINS``: its ``Minify`` class is called from here instead. Its CSS
-minification stays off, because the stylesheet plugin already minifies the
-stylesheet before naming it by its hash (minifying again would make the
-name lie about the content); JavaScript minification stays off so scripts
-are served exactly as their authors tested them.
+Minifying: minify-html, the library pelican-minify calls, called directly with
+pelican-minify's settings: HTML only, with inline CSS.  The stylesheet
+plugin already minifies the stylesheet before naming it by its hash
+(minifying again would make the name lie about the content); JavaScript
+stays as its authors tested it.
 
-Signals: ``finalized`` (at the core's ``REWRITE`` step).
+Signals: ``initialized`` (the scripts' names, at the core's ``PREPARE``),
+``finalized`` (renames the copied scripts, at ``REWRITE``); the transform of
+``.html`` files through ``plugins.core.output``.
 
 Settings (defaults in ``DEFAULTS``):
   ASSET_PIPELINE_FINGERPRINT_DIRS  folders under the output whose ``*.js``
                                    files are fingerprinted; ``{THEME_STATIC_DIR}``
                                    is filled in (``["{THEME_STATIC_DIR}/js"]``)
-  ASSET_PIPELINE_MINIFY_HTML       minify HTML with pelican-minify (True)
-  HTML_MIN, CSS_MIN, JS_MIN,      pelican-minify's own settings, declared here
-  INLINE_CSS_MIN, INLINE_JS_MIN   with the defaults this site needs
+  ASSET_PIPELINE_MINIFY_HTML       minify HTML (True)
+  HTML_MIN, INLINE_CSS_MIN,        pelican-minify's settings for HTML, inline
+  INLINE_JS_MIN                    CSS and inline JavaScript (True, True, False)
 
 Why not pelican-webassets or pelican-fingerprint-style plugins: webassets is
 unreleased since 2020 and needs every template to wrap its asset URLs in an
@@ -45,8 +47,10 @@ import logging
 import re
 from pathlib import Path
 
+import minify_html
+
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, output, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -56,10 +60,7 @@ DEFAULTS = config.declare(
     {
         "ASSET_PIPELINE_FINGERPRINT_DIRS": ["{THEME_STATIC_DIR}/js"],
         "ASSET_PIPELINE_MINIFY_HTML": True,
-        # pelican-minify's settings: HTML only (see the module docstring).
         "HTML_MIN": True,
-        "CSS_MIN": False,
-        "JS_MIN": False,
         "INLINE_CSS_MIN": True,
         "INLINE_JS_MIN": False,
     },
@@ -67,66 +68,74 @@ DEFAULTS = config.declare(
 )
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.js$")
 
+# The build's {script's path in the output: its fingerprinted path}, and the
+# pattern that finds references to them.
+_NAMES = {"renamed": {}, "pattern": None}
+
 
 def fingerprinted_name(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
     return f"{path.stem}.{digest}{path.suffix}"
 
 
-def fingerprint_scripts(output_path, folders):
-    """Rename each script to carry its hash; return {old URL path: new URL path}."""
-    output = Path(output_path)
+def script_names(settings):
+    """{output path of each script: its fingerprinted output path}, from the
+    theme's static folders, which Pelican copies to THEME_STATIC_DIR."""
+    theme, static_dir = Path(settings["THEME"]), settings["THEME_STATIC_DIR"]
     renamed = {}
-    for folder in folders:
-        for script in sorted((output / folder).glob("*.js")):
-            if FINGERPRINTED.search(script.name):
-                continue
-            target = script.with_name(fingerprinted_name(script))
-            script.replace(target)
-            renamed[script.relative_to(output).as_posix()] = target.relative_to(output).as_posix()
+    for pattern in settings["ASSET_PIPELINE_FINGERPRINT_DIRS"]:
+        folder = pattern.format(THEME_STATIC_DIR=static_dir).strip("/")
+        inside = folder.removeprefix(static_dir).strip("/")
+        if inside == folder:
+            continue  # not a folder of the theme's static files
+        for source_folder in settings.get("THEME_STATIC_PATHS", ["static"]):
+            for script in sorted((theme / source_folder / inside).glob("*.js")):
+                if not FINGERPRINTED.search(script.name):
+                    renamed[f"{folder}/{script.name}"] = f"{folder}/{fingerprinted_name(script)}"
     return renamed
 
 
-def rewrite_references(output_path, renamed):
-    """Point every HTML reference to a renamed file at its new name.
-
-    A reference is the file's path from the output root, after a slash (so
-    absolute URLs under any SITEURL sub-path match) and before a quote, query,
-    fragment, space or the end of an unquoted attribute.
-    """
+def reference_pattern(renamed):
+    """A reference to a renamed file: its path from the output root, after a
+    slash (so absolute URLs under any SITEURL sub-path match) and before a
+    quote, query, fragment, space or the end of an unquoted attribute."""
     if not renamed:
-        return 0
-    pattern = re.compile(
-        r"(?<=/)(" + "|".join(re.escape(old) for old in sorted(renamed)) + r")(?=[\"'?#\s>])"
-    )
-    changed = 0
-    for page in sorted(Path(output_path).rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        new = pattern.sub(lambda m: renamed[m.group(1)], text)
-        if new != text:
-            page.write_text(new, encoding="utf-8")
-            changed += 1
-    return changed
+        return None
+    names = "|".join(re.escape(old) for old in sorted(renamed))
+    return re.compile(rf"(?<=/)({names})(?=[\"'?#\s>])")
 
 
-def process_output(pelican):
-    settings = pelican.settings
-    config.apply_defaults(settings)
-    folders = [
-        folder.format(THEME_STATIC_DIR=settings["THEME_STATIC_DIR"])
-        for folder in settings["ASSET_PIPELINE_FINGERPRINT_DIRS"]
-    ]
-    renamed = fingerprint_scripts(pelican.output_path, folders)
-    pages = rewrite_references(pelican.output_path, renamed)
-    logger.info("Fingerprinted %s scripts, referenced from %s pages", len(renamed), pages)
-    if settings["ASSET_PIPELINE_MINIFY_HTML"]:
-        from pelican.plugins.minify.minify import Minify  # noqa: PLC0415
+def prepare(pelican):
+    renamed = script_names(pelican.settings)
+    _NAMES.update(renamed=renamed, pattern=reference_pattern(renamed))
 
-        Minify(pelican)
+
+def finish_html(text, settings):
+    """A page as published: references to scripts renamed, then minified."""
+    pattern = _NAMES["pattern"]
+    if pattern is not None:
+        text = pattern.sub(lambda m: _NAMES["renamed"][m.group(1)], text)
+    if settings["ASSET_PIPELINE_MINIFY_HTML"] and settings["HTML_MIN"]:
+        text = minify_html.minify(
+            text, minify_css=settings["INLINE_CSS_MIN"], minify_js=settings["INLINE_JS_MIN"]
+        )
+    return text
+
+
+def rename_scripts(pelican):
+    """The copied scripts take their fingerprinted names."""
+    root = Path(pelican.output_path)
+    for old, new in _NAMES["renamed"].items():
+        if (root / old).is_file():
+            (root / old).replace(root / new)
+    logger.info("Fingerprinted %s scripts", len(_NAMES["renamed"]))
 
 
 def register():
     core.register()
-    # After every step that writes pages or reads them unminified (the search
-    # index), before the compressed copies are made of the final bytes.
-    pipeline.on("finalized", process_output, Order.REWRITE)
+    # Once the settings are complete, before any page is rendered.
+    pipeline.on("initialized", prepare, Order.PREPARE)
+    # Last of the page transforms: minifying must see the final references.
+    output.add_transform(__name__, ".html", finish_html, order=90)
+    # After Pelican copied the theme's scripts, before compressed copies.
+    pipeline.on("finalized", rename_scripts, Order.REWRITE)

@@ -52,7 +52,7 @@ from pathlib import Path
 import brotli
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, output, pipeline
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
 
@@ -128,9 +128,19 @@ def write_copies(pelican):
     config.apply_defaults(settings)
     suffixes = set(settings["COMPRESSED_COPIES_EXTENSIONS"])
     best = set(settings["COMPRESSED_COPIES_BEST_EXTENSIONS"])
-    memo = memos.current()
-    jobs = []
+    memo, out = memos.current(), output.current()
+    jobs, kept = [], 0
     for path in text_files(pelican.output_path, suffixes):
+        relative = out.relative(path) if out is not None else None
+        # A file the last good output already had: its copies are those too.
+        if (
+            out is not None
+            and out.is_unchanged(relative)
+            and out.link_unchanged(relative + ".gz")
+            and out.link_unchanged(relative + ".br")
+        ):
+            kept += 1
+            continue
         quality = quality_for(path, settings["COMPRESSED_COPIES_BROTLI_QUALITY"], best)
         digest = hashlib.sha256(path.read_bytes()).digest()
         jobs.append((memo.key("compressed copies", digest, METHOD, quality), path, quality))
@@ -142,15 +152,17 @@ def write_copies(pelican):
         copies = memo.compute(key, compress_file, str(path), quality, what=str(path))
         if copies is None:
             continue
-        path.with_name(path.name + ".gz").write_bytes(copies[0])
-        path.with_name(path.name + ".br").write_bytes(copies[1])
+        output.write(path.with_name(path.name + ".gz"), copies[0])
+        output.write(path.with_name(path.name + ".br"), copies[1])
         written += 1
     compressed = memo.computed + memo.by_workers - computed_before
     logger.info(
-        "Wrote .gz and .br copies of %d files (%d compressed, %d from the memo)",
-        written,
+        "Wrote .gz and .br copies of %d files (%d compressed, %d from the memo, "
+        "%d unchanged since the last build)",
+        written + kept,
         compressed,
         len(jobs) - compressed,
+        kept,
     )
 
 

@@ -17,8 +17,8 @@ something a feature calls, or one of Pelican's extension points used once:
 - ``pages``     the writer (``get_writer``) that reuses pages whose inputs did
                 not change;
 - ``feeds``     the one subclass of Pelican's feed writer, which ``pages``
-                builds on (and the writer of a build without the memo): one
-                id per feed, absolute URLs, each entry's language, plain titles;
+                builds on: one id per feed, absolute URLs, each entry's
+                language, plain titles;
 - ``templates`` the filters and globals plugins give the theme, installed in
                 every generator's Jinja environment in one place;
 - ``interface`` interface text in each page's language: gettext catalogs
@@ -29,6 +29,8 @@ something a feature calls, or one of Pelican's extension points used once:
 - ``urls``      where an essay or page is published, the slug of a title, and
                 valid URLs for files whose names have spaces;
 - ``languages`` whether a text is mostly Chinese, and word counts;
+- ``output``    the build's files: only what changed is written, the rest
+                linked from the last good output; transforms of every page;
 - ``files``     atomic writes and cache folders; ``errors``: how the build
                 stops for a mistake someone can fix.
 
@@ -46,6 +48,9 @@ Settings (defaults in ``DEFAULTS``):
                              Pelican's TYPOGRIFY must then be False
   TYPOGRAPHY_VERBATIM_LANGS  languages (and their regional forms, zh-TW…)
                              left as typed: ["zh", "ja", "ko"]
+  OUTPUT_REUSE_PATH          the last good output, whose unchanged files a
+                             build links instead of writing (None: write all;
+                             tools.build sets it)
 """
 
 from __future__ import annotations
@@ -57,8 +62,8 @@ from pathlib import Path
 from . import (
     config,
     essays,
-    feeds,
     interface,  # noqa: F401  (declares its template functions on import)
+    output,
     pages,
     pipeline,
     reading,
@@ -82,6 +87,7 @@ DEFAULTS = config.declare(
         "WORKERS_MIN_TASKS": 32,
         "TYPOGRAPHY": True,
         "TYPOGRAPHY_VERBATIM_LANGS": ["zh", "ja", "ko"],
+        "OUTPUT_REUSE_PATH": None,
     },
     prefixes=("MEMO_", "WORKERS_", "TYPOGRAPHY_"),
 )
@@ -122,6 +128,7 @@ def open_services(settings):
     if memo.enabled:
         memo.pool = Pool(memo, worker_count(settings), settings["WORKERS_MIN_TASKS"])
     memos.start(memo)
+    output.start(settings["OUTPUT_PATH"], settings["OUTPUT_REUSE_PATH"])
     _LAST["memo"] = memo
     pages.reset()
     return memo
@@ -197,6 +204,4 @@ def register():
     # After every step that changes the essays: pages are keyed by their state.
     pipeline.on("all_generators_finalized", pages.use_context, Order.WRITE)
     pipeline.on("get_writer", pages.writer_class, Order.SERVICES)
-    # The first writer given counts: the memo's, else the plain feed writer.
-    pipeline.on("get_writer", feeds.writer_class, Order.WRITE)
     pipeline.on("finalized", close_services, Order.CLOSE)

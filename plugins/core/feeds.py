@@ -136,9 +136,3 @@ class FeedWriter(Writer):
         for name in ("content", "description"):
             entry[name] = absolute_content(entry[name], entry["link"])
         entry["lang"] = getattr(item, "lang", None)
-
-
-def writer_class(pelican):
-    """get_writer, after ``pages.writer_class``: a build without the memo
-    (``MEMO_ENABLED = False``) writes its feeds the site's way too."""
-    return FeedWriter

@@ -58,8 +58,9 @@ from pelican import signals
 from pelican.contents import Content, Static
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
+from pelican.writers import FileOverwriteFailedError
 
-from . import config, essays
+from . import config, essays, output, pipeline
 from . import memo as memos
 from .feeds import FeedWriter
 from .workers import can_fork
@@ -77,6 +78,7 @@ LONG = 16
 NOT_OUTPUT = {
     "OUTPUT_PATH", "CACHE_PATH", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION",
     "WRITE_SELECTED", "WORKERS", "WORKERS_MIN_TASKS", "MEMO_ENABLED", "MEMO_PATH",
+    "OUTPUT_REUSE_PATH",
 }  # fmt: skip
 
 _STATE = {
@@ -89,6 +91,7 @@ _STATE = {
     "objects_digests": {},  # id(object) -> (object, digest of its state)
     "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
     "by_workers": set(),  # memo keys of pages workers rendered in this build
+    "stale": set(),  # source paths of essays changed in place (a preview's update)
     "stats": [0, 0, 0],  # pages from earlier builds, rendered in this one, by workers
 }
 
@@ -381,10 +384,27 @@ class _MemoTemplate:
         return getattr(self.template, name)
 
     def render(self, localcontext):
+        suffix = os.path.splitext(str(localcontext.get("output_file", "")))[1]
+        if not memos.current().enabled:
+            return finished(self.template.render(localcontext), suffix, self.settings)
         key = page_key(self.context, localcontext, "page", self.name)
         env = tracking_environment(self.template.environment, self.settings)
         tracked = env.get_template(self.name)
-        return memoised(key, tracked.render, localcontext)
+
+        def render():
+            return finished(tracked.render(localcontext), suffix, self.settings)
+
+        output_name = localcontext.get("output_file")
+        recording = _RECORDING["current"]
+        if recording is not None and output_name:
+            recording.producer[output_name] = recording.call
+        return memoised(key, render, output_name=output_name)
+
+
+def finished(text, suffix, settings):
+    """A rendered file as it is written: with the transforms plugins declared
+    for its kind (minified HTML, fingerprinted script names)."""
+    return output.transform(text, suffix, settings, pipeline.active_plugins())
 
 
 def page_key(context, localcontext, kind, *parts):
@@ -399,10 +419,11 @@ def page_key(context, localcontext, kind, *parts):
     return memos.key_for(kind, site, *parts, _digest((own, missing)))
 
 
-def memoised(key, function, *args, reads=()):
+def memoised(key, function, *args, reads=(), output_name=None):
     """function(*args) -> str, from the memo when what it read is unchanged.
 
-    ``reads``: essays and pages the render reads besides those it is seen to.
+    ``reads``: essays and pages the render reads besides those it is seen to;
+    ``output_name``: the file it becomes, for a recording (``Recording``).
     """
     memo = memos.current()
     found, entry, records = memo.load(key)
@@ -412,6 +433,7 @@ def memoised(key, function, *args, reads=()):
         by_worker = key in _STATE["by_workers"]
         _STATE["stats"][1 if by_worker else 0] += 1
         _STATE["stats"][2] += by_worker
+        _record_reads(output_name, (path for _, path, _ in entry[0]))
         return zlib.decompress(entry[1]).decode("utf-8", "surrogatepass")
     touched = {id(item): item for item in reads}
     _STATE["touched"] = touched
@@ -427,11 +449,14 @@ def memoised(key, function, *args, reads=()):
     memo.store(key, (read, packed), records, what=f"the page {key[:12]}")
     memo.computed += 1
     _STATE["stats"][1] += 1
+    _record_reads(output_name, (path for _, path, _ in read))
     return output
 
 
 def _still_valid(reads):
-    objects = _STATE["objects"]
+    objects, stale = _STATE["objects"], _STATE["stale"]
+    if stale and any(path in stale for _, path, _ in reads):
+        return False  # an essay changed in place: no need to digest the others
     for class_name, path, digest in reads:
         current = objects.get((class_name, path))
         if current is None or content_digest(current) != digest:
@@ -440,13 +465,43 @@ def _still_valid(reads):
 
 
 class MemoWriter(FeedWriter):
-    """Pelican's writer, rendering pages and feeds through the memo."""
+    """Pelican's writer, rendering pages and feeds through the memo, and
+    writing through the build's output (``output``): a file whose bytes the
+    last good output already has is linked, not written."""
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if memos.current().enabled and template is not None:
-            _collect_page(name)
+        if template is not None:
+            if memos.current().enabled:
+                _collect_page(name)
             template = _MemoTemplate(template, context, self.settings)
+            recording = _RECORDING["current"]
+            if recording is not None:
+                recording.calls[("file", name)] = (name, template.template, context, args, kwargs)
+                recording.call = ("file", name)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's bookkeeping of written files (Writer._open_w, which
+        opens the file itself), then a file that is written through the
+        build's output when it is closed."""
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+                )
+            logger.info('Skipping "%s", not overwriting', filename)
+            return io.StringIO()
+        if filename in self._written_files:
+            if not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)"
+                )
+            logger.info('Overwriting "%s"', filename)
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _OutputFile(filename, encoding)
 
     def write_feed(  # noqa: PLR0917 (Writer.write_feed's own signature)
         self, elements, context, path=None, url=None, feed_type="atom",
@@ -477,12 +532,29 @@ class MemoWriter(FeedWriter):
             written.append(complete_path)
             return Path(complete_path).read_text(encoding="utf-8")
 
-        text = memoised(key, write, reads=included)
+        recording = _RECORDING["current"]
+        if recording is not None:
+            recording.calls[("feed", path)] = args
+            recording.producer[path] = ("feed", path)
+        text = memoised(key, write, reads=included, output_name=path)
         if not written:  # from the memo
             os.makedirs(os.path.dirname(complete_path), exist_ok=True)
             with self._open_w(complete_path, "utf-8", override_output) as handle:
                 handle.write(text)
         return None
+
+
+class _OutputFile(io.StringIO):
+    """Text for one file, written through the build's output when closed."""
+
+    def __init__(self, filename, encoding):
+        super().__init__()
+        self.filename, self.encoding_name = filename, encoding
+
+    def close(self):
+        if not self.closed:
+            output.write(self.filename, self.getvalue().encode(self.encoding_name))
+        super().close()
 
 
 class _DiscardingWriter(MemoWriter):
@@ -534,6 +606,8 @@ def use_context(generators):
         return
     context = articles_generator.context
     _STATE["context"] = context
+    if _RECORDING["current"] is not None:
+        _RECORDING["current"].generators = generators
     for mapping in (context.get("generated_content", {}), context.get("static_content", {})):
         for item in mapping.values():
             if getattr(item, "source_path", None):
@@ -597,15 +671,83 @@ def _collect_page(name):
 
 
 def writer_class(pelican):
-    """get_writer: pages go through the memo while the build writes."""
-    return MemoWriter if memos.current().enabled else None
+    """get_writer: pages go through the memo and the build's output."""
+    return MemoWriter
 
 
 def reset():
-    """A build begins or ends: log its page counts, let its objects go."""
+    """A build begins or ends: log its page counts, let its objects go (a
+    recording keeps what it needs of them)."""
     _RENDER.update(generator=None, items=[], write=None, listings=[])
     stats = _STATE["stats"]
     if any(stats):
         logger.info("memo: %d pages and feeds reused, %d rendered (%d by workers)", *stats)
+    recording = _RECORDING["current"]
+    if recording is not None and _STATE["context"] is not None:
+        recording.state = {key: _STATE[key] for key in Recording.KEPT}
     _STATE.update(touched=None, site=None, context=None, objects={}, digests={}, stats=[0, 0, 0])
-    _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set())
+    _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
+
+
+# Recording a build for a long-lived preview -----------------------------------
+
+
+class Recording:
+    """What a long-lived preview needs of the last full build to write again
+    only the files that show an essay whose text changed: each file's write
+    (Pelican's call to the writer), which essays and pages each file read,
+    the generators, and the build's digests (valid while the site's shape
+    does not change).
+    """
+
+    KEPT = ("site", "context", "objects", "digests", "refs", "objects_digests", "envs")
+
+    def __init__(self):
+        self.calls = {}  # ("file", name) or ("feed", path) -> the writer call's arguments
+        self.call = None  # the call under way
+        self.producer = {}  # output file -> the call that wrote it
+        self.reads = {}  # output file -> source paths of the essays and pages it read
+        self.generators = None
+        self.state = None
+
+    def affected(self, source_paths):
+        """The calls that wrote a file which read one of ``source_paths``, in
+        the order the build made them."""
+        wanted = set(source_paths)
+        hit = {self.producer[name] for name, read in self.reads.items() if read & wanted}
+        return [call for call in self.calls if call in hit]
+
+    def write_again(self, calls, writer):
+        """Make the writer calls again (the memo serves what did not change)."""
+        for call in calls:
+            arguments = self.calls[call]
+            self.call = call
+            if call[0] == "feed":
+                writer.write_feed(*arguments)
+            else:
+                name, template, context, args, kwargs = arguments
+                writer.write_file(name, template, context, *args, **kwargs)
+
+
+_RECORDING = {"current": None}
+
+
+def record_into(recording):
+    """Have the builds of this process record into ``recording`` (None: stop)."""
+    _RECORDING["current"] = recording
+
+
+def _record_reads(output_name, paths):
+    recording = _RECORDING["current"]
+    if recording is not None and output_name:
+        recording.reads[output_name] = set(paths)
+
+
+def resume(recording, changed):
+    """For an update in place: the recorded build's digests again, but those
+    of the ``changed`` objects, whose pages render again."""
+    _STATE.update(recording.state)
+    for item in changed:
+        _STATE["digests"].pop(id(item), None)
+        _STATE["objects_digests"].pop(id(item), None)
+    _STATE["stale"] = {item.source_path for item in changed}

@@ -19,6 +19,7 @@ connection for the life of the process.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -66,7 +67,8 @@ def owner_of_module(module_name):
 
 
 def on(signal_name, receiver, order):
-    """Run ``receiver`` on Pelican's ``signal_name`` at ``order`` (see ``Order``).
+    """Run ``receiver`` on Pelican's ``signal_name`` at ``order`` (see ``Order``),
+    or on one of the site's own signals (``SITE_SIGNALS``), which ``send`` sends.
 
     Registering the same receiver again (Pelican calls ``register()`` on every
     build) changes nothing.
@@ -77,8 +79,26 @@ def on(signal_name, receiver, order):
     if signal_name not in _DISPATCHERS:
         dispatcher = _dispatcher_for(signal_name)
         _DISPATCHERS[signal_name] = dispatcher
-        # Strong reference: the dispatcher is made here, not defined at module level.
-        getattr(signals, signal_name).connect(dispatcher, weak=False)
+        if signal_name not in SITE_SIGNALS:
+            # Strong reference: the dispatcher is made here, not defined at module level.
+            getattr(signals, signal_name).connect(dispatcher, weak=False)
+
+
+# Signals of the site's own, sent by ``send``:
+#   essay_changed(article, generator=…)  a long-lived preview changed one
+#       essay's text in place (its metadata did not change); each step that
+#       derives something from an essay's content does it again for it.
+SITE_SIGNALS = frozenset({"essay_changed"})
+
+
+class Rebuild(Exception):
+    """A step cannot update the site in place for this change: build it whole."""
+
+
+def send(signal_name, sender, **kwargs):
+    """Run the steps of one of the site's own signals."""
+    dispatcher = _DISPATCHERS.get(signal_name)
+    return None if dispatcher is None else dispatcher(sender, **kwargs)
 
 
 def _active(step):
@@ -106,7 +126,11 @@ def _dispatcher_for(signal_name):
             _ACTIVE["plugins"] = frozenset(sender.settings.get("PLUGINS") or ())
         result = None
         for step in steps(signal_name):
+            started = time.perf_counter()
             value = step.receiver(sender, **kwargs)
+            logger.debug(
+                "step %s on %s: %.3f s", step.name, signal_name, time.perf_counter() - started
+            )
             # get_writer and get_generators answer with a value: the first one counts.
             if result is None:
                 result = value

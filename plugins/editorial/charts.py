@@ -457,7 +457,10 @@ def charts_in(article, settings):
     return drawn
 
 
+def draw_essay_charts(article, settings):
+    article.charts = charts_in(article, settings) if article._content else 0
+
+
 def draw_charts(generator):
-    settings = generator.settings
     for article in essays.every(generator):
-        article.charts = charts_in(article, settings) if article._content else 0
+        draw_essay_charts(article, generator.settings)

@@ -45,6 +45,7 @@ Pelican's ``Modified:`` alone neither says what changed nor feeds a log.
 """
 
 import html
+import io
 import logging
 import re
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ from babel.dates import format_date
 from feedgenerator import get_tag_uri
 from pelican.utils import get_date, sanitised_join, set_date_tzinfo
 
-from plugins.core import config, essays, interface
+from plugins.core import config, essays, interface, output
 from plugins.core.feeds import SiteAtomFeed, plain_text
 
 from .common import metadata_lines, set_content
@@ -184,29 +185,38 @@ def _section_in_language(corrections, page_path, settings, lang):
     )
 
 
+def corrections_page(settings):
+    page = settings["CORRECTIONS_PAGE"]
+    return page if page and (Path(settings["PATH"]) / page).is_file() else None
+
+
+def record_essay(article, settings, page_path):
+    """One essay's corrections: parsed, its modified date set, the log appended."""
+    corrections, errors = parse_corrections(article, settings.get("TIMEZONE"))
+    for line, message in errors:
+        logger.error("%s:%s: %s", article.source_path, line, message)
+    article.corrections = corrections
+    if not corrections:
+        return corrections
+    latest = corrections[0].date
+    current = getattr(article, "modified", None) or article.date
+    if latest > current:
+        article.modified = max(latest, article.date)
+        article.locale_modified = article.modified.strftime(article.date_format)
+        article.metadata["modified"] = article.modified
+    section = _section_in_language(corrections, page_path, settings, article.lang)
+    set_content(article, (article._content or "") + section)
+    return corrections
+
+
 def record_corrections(generator):
     settings = generator.settings
-    timezone = settings.get("TIMEZONE")
-    page = settings["CORRECTIONS_PAGE"]
-    page_path = page if page and (Path(settings["PATH"]) / page).is_file() else None
+    page_path = corrections_page(settings)
     listed = {id(a) for a in essays.published(generator)}
     log = []
     for article in essays.every(generator):
-        corrections, errors = parse_corrections(article, timezone)
-        for line, message in errors:
-            logger.error("%s:%s: %s", article.source_path, line, message)
-        article.corrections = corrections
-        if not corrections:
-            continue
-        latest = corrections[0].date
-        current = getattr(article, "modified", None) or article.date
-        if latest > current:
-            article.modified = max(latest, article.date)
-            article.locale_modified = article.modified.strftime(article.date_format)
-            article.metadata["modified"] = article.modified
-        section = _section_in_language(corrections, page_path, settings, article.lang)
-        set_content(article, (article._content or "") + section)
-        if id(article) in listed:
+        corrections = record_essay(article, settings, page_path)
+        if corrections and id(article) in listed:
             log.extend(corrections)
     log.sort(key=lambda c: (c.date, c.article.date, c.article.slug, c.number), reverse=True)
     generator.context["corrections_log"] = log
@@ -276,8 +286,8 @@ def write_feed(generator, writer=None):
     dates = [a.date for a in generator.articles]
     fallback = max(dates) if dates else set_date_tzinfo(get_date("2000-01-01"), "UTC")
     feed = build_feed(settings, log, page_url, fallback)
-    path = Path(sanitised_join(generator.output_path, target))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        feed.write(handle, "utf-8")
-    logger.info("Writing %s", path)
+    sanitised_join(generator.output_path, target)  # refuses a path outside the output
+    text = io.StringIO()
+    feed.write(text, "utf-8")
+    output.write(target, text.getvalue(), base=generator.output_path)
+    logger.info("Writing %s", target)

@@ -67,14 +67,18 @@ def disclosure_block(texts, title):
     )
 
 
-def add_disclosures(generator):
-    settings = generator.settings
+def add_disclosure(article, settings):
+    """Close one essay with its disclosures."""
     site_lang = settings["DEFAULT_LANG"]
+    default = localised(settings["DISCLOSURE_DEFAULT"], article.lang, site_lang)
+    texts = disclosure_texts(article, default)
+    article.disclosures = texts
+    if texts:
+        title = localised(settings["DISCLOSURE_TITLE"], article.lang, site_lang)
+        block = disclosure_block(texts, title)
+        set_content(article, (article._content or "") + block)
+
+
+def add_disclosures(generator):
     for article in essays.every(generator):
-        default = localised(settings["DISCLOSURE_DEFAULT"], article.lang, site_lang)
-        texts = disclosure_texts(article, default)
-        article.disclosures = texts
-        if texts:
-            title = localised(settings["DISCLOSURE_TITLE"], article.lang, site_lang)
-            block = disclosure_block(texts, title)
-            set_content(article, (article._content or "") + block)
+        add_disclosure(article, generator.settings)

@@ -29,6 +29,7 @@ Signals:
   article_generator_finalized  run the five features over every essay
   page_generator_finalized     check that the glossary page exists
   article_writer_finalized     write the corrections feed
+  essay_changed (the site's)   the same steps for one essay a preview changed
 
 Settings (declared with their defaults in each module's ``DEFAULTS``):
   GLOSSARY_PATH, GLOSSARY_PAGE, DISCLOSURE_DEFAULT, DISCLOSURE_TITLE,
@@ -75,6 +76,16 @@ def finalize_articles(generator):
     provenance.add_provenance(generator)
 
 
+def refresh_essay(article, generator):
+    """essay_changed: the same steps for one essay whose text changed in place
+    (its metadata did not: provenance and the corrections log stand)."""
+    settings = generator.settings
+    charts.draw_essay_charts(article, settings)
+    glossary.relink_essay(article)
+    corrections.record_essay(article, settings, corrections.corrections_page(settings))
+    disclosures.add_disclosure(article, settings)
+
+
 def check_pages(generator):
     glossary.check_glossary_page(generator)
 
@@ -90,6 +101,7 @@ def register():
     # First of the steps on the essays' content: feeds carry what it adds,
     # and reading time, series and related essays read the finished content.
     pipeline.on("article_generator_finalized", finalize_articles, Order.CONTENT)
+    pipeline.on("essay_changed", refresh_essay, Order.CONTENT)
     # After language_urls has placed the pages (Order.URLS).
     pipeline.on("page_generator_finalized", check_pages, Order.CONTENT)
     pipeline.on("article_writer_finalized", write_feeds, Order.WRITE)

@@ -72,7 +72,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.core import config, essays, interface
+from plugins.core import config, essays, interface, pipeline
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 
@@ -614,38 +614,82 @@ def link_essays(generator):
     listed = {id(a) for a in essays.published(generator)}
     everything = essays.every(generator)
     memo = memos.current()
+    linking = Linking(terms, matcher, page_path, settings)
+    _LAST["linking"] = linking
     jobs = []
-    if matcher is not None:
-        glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.chinese_except,
-                          t.definition, term_link(t, page_path)) for t in terms])  # fmt: skip
-        jobs = []
-        for article in everything:
-            if article._content:
-                skip = skipped_terms(article, terms)
-                parts = (article._content, matcher.pattern, glossary, sorted(skip))
-                jobs.append((memo.key("glossary", *parts), article, skip))
-    if memo.pool is not None:
+    for article in everything:
+        skip = skipped_terms(article, terms) if matcher is not None and article._content else None
+        jobs.append((article, skip))
+    if memo.pool is not None and matcher is not None:
         memo.pool.ahead(
-            [(key, _link, (a._content, terms, matcher, page_path, skip)) for key, a, skip in jobs]
+            [
+                (linking.key(a, skip), _link, (a._content, terms, matcher, page_path, skip))
+                for a, skip in jobs
+                if skip is not None
+            ]
         )
-    for key, article, skip in jobs:
-        markup, used = memo.compute(
-            key, _link, article._content, terms, matcher, page_path, skip, what=article.source_path
-        )
-        used = [terms[index] for index in used]
-        if not used:
-            continue
-        article.glossary_terms = used
-        title = interface.translator(settings, article.lang).gettext("Terms in this essay")
-        set_content(article, markup + terms_note(used, page_path, title))
+    for article, skip in jobs:
+        used = linking.link(article, skip)
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)
-    for article in everything:
-        if not hasattr(article, "glossary_terms"):
-            article.glossary_terms = []
     for term in terms:
         term.essays.sort(key=lambda a: (a.date, a.slug), reverse=True)
+
+
+class Linking:
+    """The glossary of one build, and how it links one essay."""
+
+    def __init__(self, terms, matcher, page_path, settings):
+        self.terms, self.matcher, self.page_path = terms, matcher, page_path
+        self.settings = settings
+        self.glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.chinese_except,
+                               t.definition, term_link(t, page_path)) for t in terms])  # fmt: skip
+
+    def key(self, article, skip):
+        parts = (article._content, self.matcher.pattern, self.glossary, sorted(skip))
+        return memos.current().key("glossary", *parts)
+
+    def link(self, article, skip=None):
+        """Link the essay's first uses (from the memo when it can), except the
+        terms its ``Glossary_skip`` names; the terms used."""
+        used = []
+        if self.matcher is not None and article._content:
+            if skip is None:
+                skip = skipped_terms(article, self.terms)
+            markup, positions = memos.current().compute(
+                self.key(article, skip),
+                _link,
+                article._content,
+                self.terms,
+                self.matcher,
+                self.page_path,
+                skip,
+                what=article.source_path,
+            )
+            used = [self.terms[index] for index in positions]
+            if used:
+                words = interface.translator(self.settings, article.lang)
+                title = words.gettext("Terms in this essay")
+                set_content(article, markup + terms_note(used, self.page_path, title))
+        article.glossary_terms = used
+        return used
+
+
+# The glossary of the last build, for a preview that links one essay again.
+_LAST = {"linking": None}
+
+
+def relink_essay(article):
+    """Link one essay again with the last build's glossary.  The terms it uses
+    must be the ones it used: the glossary page lists each term's essays."""
+    linking = _LAST["linking"]
+    before = [term.slug for term in getattr(article, "glossary_terms", [])]
+    if linking is None:
+        raise pipeline.Rebuild("no glossary from a full build")
+    used = linking.link(article)
+    if [term.slug for term in used] != before:
+        raise pipeline.Rebuild(f"{article.source_path} uses other glossary terms now")
 
 
 def check_glossary_page(generator):

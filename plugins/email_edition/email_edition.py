@@ -25,9 +25,10 @@ Content-Security-Policy's ``form-action`` allows that origin (in the pages'
 ``<meta>`` and in ``_headers``, which both read ``CONTENT_SECURITY_POLICY``);
 without it (the default) there is no form and the policy is unchanged.
 
-Signals: ``initialized`` (widen the policy when a form action is set) and
+Signals: ``initialized`` (widen the policy when a form action is set),
 ``article_writer_finalized`` (write the editions, after the essays' content
-is final).
+is final) and the site's ``essay_changed`` (a preview writes the editions
+of the essay whose text changed).
 
 Settings (defaults in ``DEFAULTS``):
   EMAIL_EDITION_ENABLED        write the editions (True)
@@ -62,7 +63,7 @@ from markupsafe import Markup
 from pelican.utils import sanitised_join
 
 from plugins import core
-from plugins.core import config, csp, essays, pipeline
+from plugins.core import config, csp, essays, output, pipeline
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
@@ -172,10 +173,11 @@ def _stylesheet(settings):
     return path.read_text(encoding="utf-8")
 
 
-def write_editions(generator, writer=None):
-    """Write both editions of every published essay.  The text (html2text
-    takes about 10 ms an essay) is kept in the memo by the edition's HTML
-    and, on a cold build, converted ahead by the workers."""
+def write_editions(generator, writer=None, only=None):
+    """Write both editions of every published essay (or only of the essay
+    ``only``), through the build's output so unchanged files are kept.  The
+    text (html2text takes about 10 ms an essay) is kept in the memo by the
+    edition's HTML and, on a cold build, converted ahead by the workers."""
     settings = generator.settings
     if not settings["EMAIL_EDITION_ENABLED"]:
         return
@@ -187,6 +189,8 @@ def write_editions(generator, writer=None):
     memo = memos.current()
     editions = []
     for article in essays.published(generator):
+        if only is not None and article is not only:
+            continue
         path = edition_path(article, settings, id(article) in translations)
         content = Markup(without_svg(article.get_content(siteurl)))
         markup = template.render(
@@ -202,12 +206,19 @@ def write_editions(generator, writer=None):
         editions.append((article, path, markup, key))
     if memo.pool is not None:
         memo.pool.ahead([(key, text_edition, (markup, width)) for _, _, markup, key in editions])
+    base = generator.output_path
     for article, path, markup, key in editions:
-        target = sanitised_join(generator.output_path, path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        Path(target).write_text(inline_styles(markup, css), encoding="utf-8")
+        # Relative to the build's output: a preview writes into the live
+        # folder, not the one the generator was made for.
+        relative = os.path.relpath(sanitised_join(base, path), base)
+        output.write(relative, inline_styles(markup, css), base=base)
         text = memo.compute(key, text_edition, markup, width, what=article.source_path)
-        Path(os.path.splitext(target)[0] + ".txt").write_text(text, encoding="utf-8")
+        output.write(os.path.splitext(relative)[0] + ".txt", text, base=base)
+
+
+def write_edition_of(article, generator):
+    """essay_changed: the editions of the essay whose text changed."""
+    write_editions(generator, only=article)
 
 
 def register():
@@ -217,3 +228,4 @@ def register():
     # The essays' content is final once they are written (Order.WRITE: files
     # beside the pages); the search index and minifying come later.
     pipeline.on("article_writer_finalized", write_editions, Order.WRITE)
+    pipeline.on("essay_changed", write_edition_of, Order.WRITE)

@@ -186,13 +186,22 @@ def add_reading_time(generator):
     settings = generator.settings
     config.apply_defaults(settings)
     for article in essays.every(generator):
-        # Not memoised: counting costs less than writing a memo entry.
-        words, cjk = word_count_of(article._content or "")
-        article.word_count = words
-        article.cjk_count = cjk
-        article.reading_minutes = reading_minutes(
-            words, cjk, settings["OUTLINE_WORDS_PER_MINUTE"], settings["OUTLINE_CJK_PER_MINUTE"]
-        )
+        count_essay(article, settings)
+
+
+def count_essay(article, settings):
+    # Not memoised: counting costs less than writing a memo entry.
+    words, cjk = word_count_of(article._content or "")
+    article.word_count = words
+    article.cjk_count = cjk
+    article.reading_minutes = reading_minutes(
+        words, cjk, settings["OUTLINE_WORDS_PER_MINUTE"], settings["OUTLINE_CJK_PER_MINUTE"]
+    )
+
+
+def recount_essay(article, generator):
+    """essay_changed: count the essay whose text changed."""
+    count_essay(article, generator.settings)
 
 
 def register():
@@ -206,3 +215,4 @@ def register():
     # After the editorial notes and charts are in the content (Order.CONTENT):
     # the count leaves the notes out by their class.
     pipeline.on("article_generator_finalized", add_reading_time, Order.DERIVED)
+    pipeline.on("essay_changed", recount_essay, Order.DERIVED)

@@ -39,7 +39,7 @@ import re
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, csp, pipeline
+from plugins.core import config, csp, output, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -114,9 +114,9 @@ def render(settings, output):
 def write_headers(pelican):
     settings = pelican.settings
     config.apply_defaults(settings)
-    target = Path(pelican.output_path) / settings["HOST_HEADERS_PATH"]
-    target.write_text(render(settings, pelican.output_path), encoding="utf-8")
-    logger.info("Wrote %s", target)
+    path = settings["HOST_HEADERS_PATH"]
+    output.write(path, render(settings, pelican.output_path), base=pelican.output_path)
+    logger.info("Wrote %s", path)
 
 
 def register():

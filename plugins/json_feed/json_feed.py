@@ -38,7 +38,7 @@ import os
 from pelican.utils import order_content, sanitised_join, set_date_tzinfo
 
 from plugins import core
-from plugins.core import config, essays, pipeline
+from plugins.core import config, essays, output, pipeline
 from plugins.core.feeds import absolute_content, plain_text
 from plugins.core.pipeline import Order
 
@@ -131,11 +131,9 @@ def build_feed(articles, settings, path, title=None):
 
 
 def write_feed(output_path, path, feed):
-    target = sanitised_join(output_path, path)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+    target = sanitised_join(output_path, path)  # refuses a path outside the output
     text = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
-    with open(target, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    output.write(os.path.relpath(target, output_path), text, base=output_path)
     logger.info('Writing "%s"', target)
 
 
@@ -168,13 +166,21 @@ def feeds_to_write(generator):
             )
 
 
-def write_feeds(generator, writer=None):
+def write_feeds(generator, writer=None, only=None):
+    """Every feed, or only those that hold the essay ``only``."""
     settings = generator.settings
     config.apply_defaults(settings)
     for path, title, articles in feeds_to_write(generator):
-        write_feed(generator.output_path, path, build_feed(articles, settings, path, title))
+        if only is None or any(article is only for article in articles[: max_items(settings)]):
+            write_feed(generator.output_path, path, build_feed(articles, settings, path, title))
+
+
+def write_feeds_of(article, generator):
+    """essay_changed: the feeds that carry the essay."""
+    write_feeds(generator, only=article)
 
 
 def register():
     core.register()
     pipeline.on("article_writer_finalized", write_feeds, Order.WRITE)
+    pipeline.on("essay_changed", write_feeds_of, Order.WRITE)

@@ -42,11 +42,13 @@ log.
 
 import json
 import logging
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, output, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -112,36 +114,63 @@ def build_index(pelican):
     config.apply_defaults(settings)
     if not settings["SITE_SEARCH_ENABLED"]:
         return
+    out = output.current()
+    bundle_dir = settings["SITE_SEARCH_BUNDLE_DIR"]
+    # The same pages with the same bytes give the same index (Pagefind's output
+    # is the same for the same input, once its languages are sorted).  Every
+    # page counts, not only SITE_SEARCH_GLOB's: that is Pagefind's glob syntax
+    # (braces), which Python's glob does not read.
+    if out is not None and out.unchanged("**/*.html") and out.link_folder(bundle_dir):
+        logger.info("The pages are unchanged: the search index is the last build's")
+        return
+    # Pagefind writes its files where files of the last good output may be
+    # linked: never into them.
+    shutil.rmtree(Path(pelican.output_path) / bundle_dir, ignore_errors=True)
+    index_folder(settings, pelican.output_path)
+
+
+def index_folder(settings, folder, priority="normal"):
+    """Index the pages under ``folder`` into its bundle folder; False on failure.
+
+    ``priority="low"``: as a background job (the preview refreshing its index
+    while the author works), at the lowest CPU priority.
+    """
+    config.apply_defaults(settings)
     executable = pagefind_executable()
     if executable is None:
         logger.error(
             "site_search: the Pagefind binary is not installed — "
             "run `make setup` (it installs pagefind[extended] from requirements.txt)"
         )
-        return
+        return False
     command = pagefind_command(
         executable,
-        pelican.output_path,
+        folder,
         settings["SITE_SEARCH_BUNDLE_DIR"],
         settings["SITE_SEARCH_EXCLUDE"],
         settings["SITE_SEARCH_GLOB"],
     )
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=(lambda: os.nice(19)) if priority == "low" else None,
+    )
     if result.returncode != 0:
         logger.error(
             "site_search: Pagefind could not index %s — %s",
-            pelican.output_path,
+            folder,
             (result.stdout + result.stderr).strip() or f"exit code {result.returncode}",
         )
-        return
-    bundle = Path(pelican.output_path) / settings["SITE_SEARCH_BUNDLE_DIR"]
+        return False
+    bundle = Path(folder) / settings["SITE_SEARCH_BUNDLE_DIR"]
     sort_entry_languages(bundle)
     if not settings["SITE_SEARCH_KEEP_PAGEFIND_UI"]:
         for name in PAGEFIND_UI_FILES:
             (bundle / name).unlink(missing_ok=True)
-    logger.info(
-        "Wrote the search index to %s/%s", pelican.output_path, settings["SITE_SEARCH_BUNDLE_DIR"]
-    )
+    logger.info("Wrote the search index to %s/%s", folder, settings["SITE_SEARCH_BUNDLE_DIR"])
+    return True
 
 
 def register():

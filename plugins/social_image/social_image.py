@@ -56,7 +56,7 @@ from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from plugins import core
-from plugins.core import config, essays, pipeline
+from plugins.core import config, essays, output, pipeline
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
 
@@ -359,9 +359,7 @@ def card_path(item, settings):
 
 
 def _write(output_path, rel_path, data):
-    target = Path(output_path) / rel_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    output.write(rel_path, data, base=output_path)
 
 
 # Cards to write once the essays' pages are done, by output folder: {args: [paths]}.

@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, pipeline
+from plugins.core import config, output, pipeline
 from plugins.core.pipeline import Order
 
 logger = logging.getLogger(__name__)
@@ -106,10 +106,8 @@ def write_bundle(pelican):
     rel_path, css = _bundles.pop(pelican.output_path, (None, None))
     if rel_path is None:
         return
-    target = Path(pelican.output_path) / rel_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(css)
-    logger.debug("Wrote stylesheet %s", target)
+    output.write(rel_path, css, base=pelican.output_path)
+    logger.debug("Wrote stylesheet %s", rel_path)
 
 
 def register():

@@ -1,0 +1,203 @@
+"""Writing the build's files: only what changed is written, the rest is linked.
+
+``tools.build`` builds into a staging folder and swaps it in when the build
+succeeds.  Writing every page, feed, card and compressed copy anew costs more
+than rendering most of them (creating a file costs about a quarter of a
+millisecond of CPU here, linking one a tenth of that), so every file the
+site's own code writes goes through ``write``: when the last good output
+(``OUTPUT_REUSE_PATH``, which ``tools.build`` sets) holds the same bytes at
+the same path, the new file is a hard link to it; otherwise it is written.
+Files are always replaced by a rename, never rewritten in place, so the last
+good output, which may share them, is never changed by a build that fails.
+
+Each build knows which of its files are new or changed (``changed``), so the
+steps that work on finished files (compressed copies, the search index) do
+their work on those only and link the rest.
+
+Text transforms (``add_transform``): a step that changes every file of a
+kind before it is written (minifying HTML, naming fingerprinted scripts)
+declares it here; the writer applies them to each page as it renders it, so
+the work is done once a page, in parallel, and kept in the memo with the page.
+
+Settings (declared in ``plugins.core``): ``OUTPUT_REUSE_PATH`` (None).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .pipeline import owner_of_module, takes_part
+
+logger = logging.getLogger(__name__)
+
+
+class Output:
+    """The files one build writes under ``folder``."""
+
+    def __init__(self, folder, previous=None):
+        self.folder = Path(folder)
+        self.previous = Path(previous) if previous else None
+        if self.previous is not None and self.previous.resolve() == self.folder.resolve():
+            self.previous = None  # building in place: nothing to link from
+        self.changed = set()  # relative paths written with new bytes
+        self.linked = set()  # relative paths linked from the last good output
+        self._lock = threading.Lock()
+
+    def relative(self, path):
+        return Path(os.path.relpath(path, self.folder)).as_posix()
+
+    def write(self, path, data):
+        """Write ``data`` (bytes or text, UTF-8) at ``path`` (absolute, or
+        relative to the output folder); True when its bytes are new."""
+        path = self.folder / path
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        relative = self.relative(path)
+        if self.previous is not None and self._link_same(relative, path, data):
+            return False
+        _replace(path, data)
+        with self._lock:
+            # A file written again (a page, then its minified bytes) is
+            # whatever the last write made of it.
+            self.linked.discard(relative)
+            self.changed.add(relative)
+        return True
+
+    def _link_same(self, relative, path, data):
+        before = self.previous / relative
+        try:
+            if before.stat().st_size != len(data) or before.read_bytes() != data:
+                return False
+            _remove(path)
+            try:
+                os.link(before, path)
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(before, path)
+        except OSError:
+            return False
+        with self._lock:
+            self.changed.discard(relative)
+            self.linked.add(relative)
+        return True
+
+    def is_unchanged(self, relative):
+        """Whether a file of this build is the last good output's, unchanged."""
+        return relative in self.linked
+
+    def unchanged(self, pattern):
+        """Whether the files matching ``pattern`` (a glob under the output) are
+        the last good output's, the same files with the same bytes."""
+        if self.previous is None:
+            return False
+        now = {self.relative(p) for p in self.folder.glob(pattern) if p.is_file()}
+        before = {Path(os.path.relpath(p, self.previous)).as_posix()
+                  for p in self.previous.glob(pattern) if p.is_file()}  # fmt: skip
+        return now == before and all(relative in self.linked for relative in now)
+
+    def link_folder(self, relative):
+        """Link a whole folder of the last good output into this build."""
+        source = self.previous / relative
+        for folder, _, names in os.walk(source):
+            inside = Path(folder).relative_to(self.previous)
+            if not all(self.link_unchanged((inside / name).as_posix()) for name in names):
+                return False
+        return source.is_dir()
+
+    def link_unchanged(self, relative):
+        """Link a file of the last good output into this build as it was
+        (a compressed copy of an unchanged page); False when there is none."""
+        if self.previous is None:
+            return False
+        before, path = self.previous / relative, self.folder / relative
+        try:
+            _remove(path)
+            try:
+                os.link(before, path)
+            except FileNotFoundError:
+                if not before.exists():
+                    raise
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.link(before, path)
+        except OSError:
+            return False
+        with self._lock:
+            self.changed.discard(relative)
+            self.linked.add(relative)
+        return True
+
+
+def _remove(path):
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _replace(path, data):
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        handle = open(temporary, "wb")  # noqa: SIM115 (closed before the rename)
+    except FileNotFoundError:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        handle = open(temporary, "wb")  # noqa: SIM115
+    with handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+# Text transforms --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transform:
+    order: int
+    name: str
+    owner: str
+    suffix: str
+    function: object  # function(text, settings) -> text
+
+
+_TRANSFORMS: dict[str, Transform] = {}
+
+
+def add_transform(module_name, suffix, function, order):
+    """Have ``function(text, settings)`` change every ``suffix`` file the writer
+    writes, at ``order`` among the transforms (lower first)."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    _TRANSFORMS[name] = Transform(order, name, owner_of_module(module_name), suffix, function)
+
+
+def transform(text, suffix, settings, plugins=None):
+    """``text`` with the transforms of the build's plugins for ``suffix`` applied."""
+    for step in sorted(_TRANSFORMS.values(), key=lambda t: (t.order, t.name)):
+        if step.suffix == suffix and takes_part(step.owner, plugins):
+            text = step.function(text, settings)
+    return text
+
+
+# The build's output ------------------------------------------------------------
+
+_CURRENT = {"output": None}
+
+
+def current():
+    return _CURRENT["output"]
+
+
+def start(folder, previous=None):
+    _CURRENT["output"] = Output(folder, previous)
+    return _CURRENT["output"]
+
+
+def write(path, data, base=None):
+    """Write ``path`` (relative to the output folder, or absolute) through the
+    build's output; plainly, under ``base``, when no build is under way."""
+    found = current()
+    if found is None:
+        _replace(Path(base or "") / path, data.encode("utf-8") if isinstance(data, str) else data)
+        return True
+    return found.write(path, data)
