@@ -372,12 +372,18 @@ def site_digest(context):
 
 
 class _MemoTemplate:
-    """A template whose render() is served from the memo when it can be."""
+    """A template whose render() is served from the memo when it can be.
 
-    def __init__(self, template, context, settings):
+    ``finish``: apply the transforms declared for the output file's kind
+    (minified HTML…); a file that is not a page of the site (an e-mail
+    edition) is kept as rendered.
+    """
+
+    def __init__(self, template, context, settings, finish=True):
         self.template = template
         self.context = context
         self.settings = settings
+        self.finish = finish
         self.name = template.name
 
     def __getattr__(self, name):
@@ -385,9 +391,12 @@ class _MemoTemplate:
 
     def render(self, localcontext):
         suffix = os.path.splitext(str(localcontext.get("output_file", "")))[1]
+        parts = (self.name,)
+        if not self.finish:
+            suffix, parts = None, (self.name, "as rendered")
         if not memos.current().enabled:
             return finished(self.template.render(localcontext), suffix, self.settings)
-        key = page_key(self.context, localcontext, "page", self.name)
+        key = page_key(self.context, localcontext, "page", *parts)
         env = tracking_environment(self.template.environment, self.settings)
         tracked = env.get_template(self.name)
 
@@ -403,8 +412,18 @@ class _MemoTemplate:
 
 def finished(text, suffix, settings):
     """A rendered file as it is written: with the transforms plugins declared
-    for its kind (minified HTML, fingerprinted script names)."""
+    for its kind (minified HTML, fingerprinted script names); none when
+    ``suffix`` is None."""
+    if suffix is None:
+        return text
     return output.transform(text, suffix, settings, pipeline.active_plugins())
+
+
+def memo_template(template, context, settings, finish=True):
+    """``template`` (from a generator's environment) rendered through the memo,
+    keyed and checked as the site's pages are: for a step that renders a file
+    of its own for each essay."""
+    return _MemoTemplate(template, context, settings, finish)
 
 
 def page_key(context, localcontext, kind, *parts):

@@ -63,7 +63,7 @@ from markupsafe import Markup
 from pelican.utils import sanitised_join
 
 from plugins import core
-from plugins.core import config, csp, essays, output, pipeline
+from plugins.core import config, csp, essays, output, pages, pipeline, templates
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
@@ -150,15 +150,15 @@ def text_edition(markup, width=72):
 
 
 def without_svg(content):
-    """Charts' SVG out (mail clients show none); their tables and CSV links stay."""
+    """Charts' SVG out (mail clients show none); their tables and CSV links stay.
+    The ``email_content`` filter of the edition's template."""
     if "<svg" not in content:
-        return content
-    return bzhtml.replace_elements(content, ("svg",), lambda tag: True, "")
+        return Markup(content)
+    return Markup(bzhtml.replace_elements(content, ("svg",), lambda tag: True, ""))
 
 
 def inline_styles(markup, css):
-    """The page with the e-mail stylesheet in ``style`` attributes (about
-    0.2 ms an essay: cheaper than a memo entry, so not kept)."""
+    """The page with the e-mail stylesheet in ``style`` attributes."""
     inliner = css_inline.CSSInliner(extra_css=css, load_remote_stylesheets=False)
     return inliner.inline(markup)
 
@@ -175,14 +175,23 @@ def _stylesheet(settings):
 
 def write_editions(generator, writer=None, only=None):
     """Write both editions of every published essay (or only of the essay
-    ``only``), through the build's output so unchanged files are kept.  The
-    text (html2text takes about 10 ms an essay) is kept in the memo by the
-    edition's HTML and, on a cold build, converted ahead by the workers."""
+    ``only``), through the build's output so unchanged files are kept.
+
+    The edition is rendered through the pages' memo (``pages.memo_template``:
+    keyed and checked by what it reads, as the essay's own page is), and its
+    inlined styles and text (css-inline and html2text take about 10 ms an
+    essay) are kept in the memo by the rendered HTML and, on a cold build,
+    made ahead by the workers."""
     settings = generator.settings
     if not settings["EMAIL_EDITION_ENABLED"]:
         return
     css = _stylesheet(settings)
-    template = generator.get_template(settings["EMAIL_EDITION_TEMPLATE"])
+    template = pages.memo_template(
+        generator.get_template(settings["EMAIL_EDITION_TEMPLATE"]),
+        generator.context,
+        settings,
+        finish=False,
+    )
     translations = {id(item) for item in generator.translations}
     siteurl = settings["SITEURL"]
     width = settings["EMAIL_EDITION_TEXT_WIDTH"]
@@ -192,28 +201,26 @@ def write_editions(generator, writer=None, only=None):
         if only is not None and article is not only:
             continue
         path = edition_path(article, settings, id(article) in translations)
-        content = Markup(without_svg(article.get_content(siteurl)))
         markup = template.render(
-            {
-                **generator.context,
-                "article": article,
-                "email_content": content,
-                "output_file": path,
-                "localsiteurl": siteurl,
-            }
+            {**generator.context, "article": article, "output_file": path, "localsiteurl": siteurl}
         )
-        key = memo.key("email-text", markup, width)
+        key = memo.key("email-edition", markup, css, width)
         editions.append((article, path, markup, key))
     if memo.pool is not None:
-        memo.pool.ahead([(key, text_edition, (markup, width)) for _, _, markup, key in editions])
+        memo.pool.ahead([(key, _editions, (markup, css, width)) for _, _, markup, key in editions])
     base = generator.output_path
     for article, path, markup, key in editions:
+        html, text = memo.compute(key, _editions, markup, css, width, what=article.source_path)
         # Relative to the build's output: a preview writes into the live
         # folder, not the one the generator was made for.
         relative = os.path.relpath(sanitised_join(base, path), base)
-        output.write(relative, inline_styles(markup, css), base=base)
-        text = memo.compute(key, text_edition, markup, width, what=article.source_path)
+        output.write(relative, html, base=base)
         output.write(os.path.splitext(relative)[0] + ".txt", text, base=base)
+
+
+def _editions(markup, css, width):
+    """The e-mail edition with its styles inlined, and its text."""
+    return inline_styles(markup, css), text_edition(markup, width)
 
 
 def write_edition_of(article, generator):
@@ -225,6 +232,7 @@ def register():
     core.register()
     # Before anything reads the policy to write it (templates, host_headers).
     pipeline.on("initialized", allow_subscribe_form, Order.PREPARE)
+    templates.add_filter(__name__, "email_content", without_svg)
     # The essays' content is final once they are written (Order.WRITE: files
     # beside the pages); the search index and minifying come later.
     pipeline.on("article_writer_finalized", write_editions, Order.WRITE)
