@@ -374,36 +374,43 @@ def site_digest(context):
 class _MemoTemplate:
     """A template whose render() is served from the memo when it can be.
 
-    ``finish``: apply the transforms declared for the output file's kind
-    (minified HTML…); a file that is not a page of the site (an e-mail
-    edition) is kept as rendered.
+    A page of the site is finished with the transforms declared for its kind
+    (minified HTML…).  A file of a step's own (``memo_template``) is finished
+    by the step's ``finish`` (text -> text), which is part of what the memo
+    keeps, and named by ``kind`` in its key.
     """
 
-    def __init__(self, template, context, settings, finish=True):
+    def __init__(self, template, context, settings, finish=None, kind=()):
         self.template = template
         self.context = context
         self.settings = settings
-        self.finish = finish
+        self.own = finish
+        self.kind = tuple(kind)
         self.name = template.name
 
     def __getattr__(self, name):
         return getattr(self.template, name)
 
-    def render(self, localcontext):
+    def _finish(self, localcontext):
+        if self.own is not None:
+            return self.own
         suffix = os.path.splitext(str(localcontext.get("output_file", "")))[1]
-        parts = (self.name,)
-        if not self.finish:
-            suffix, parts = None, (self.name, "as rendered")
+        return functools.partial(finished, suffix=suffix, settings=self.settings)
+
+    def render(self, localcontext):
+        finish = self._finish(localcontext)
         if not memos.current().enabled:
-            return finished(self.template.render(localcontext), suffix, self.settings)
-        key = page_key(self.context, localcontext, "page", *parts)
+            return finish(self.template.render(localcontext))
+        key = page_key(self.context, localcontext, "page", self.name, *self.kind)
         env = tracking_environment(self.template.environment, self.settings)
         tracked = env.get_template(self.name)
 
         def render():
-            return finished(tracked.render(localcontext), suffix, self.settings)
+            return finish(tracked.render(localcontext))
 
-        output_name = localcontext.get("output_file")
+        # A preview makes a step's own files again through the step (on
+        # essay_changed), not by the recorded writer calls.
+        output_name = localcontext.get("output_file") if self.own is None else None
         recording = _RECORDING["current"]
         if recording is not None and output_name:
             recording.producer[output_name] = recording.call
@@ -412,18 +419,16 @@ class _MemoTemplate:
 
 def finished(text, suffix, settings):
     """A rendered file as it is written: with the transforms plugins declared
-    for its kind (minified HTML, fingerprinted script names); none when
-    ``suffix`` is None."""
-    if suffix is None:
-        return text
+    for its kind (minified HTML, fingerprinted script names)."""
     return output.transform(text, suffix, settings, pipeline.active_plugins())
 
 
-def memo_template(template, context, settings, finish=True):
+def memo_template(template, context, settings, finish, kind):
     """``template`` (from a generator's environment) rendered through the memo,
-    keyed and checked as the site's pages are: for a step that renders a file
-    of its own for each essay."""
-    return _MemoTemplate(template, context, settings, finish)
+    keyed and checked as the site's pages are, then ``finish``-ed (text ->
+    text, kept in the memo too): for a step that makes a file of its own for
+    each essay.  ``kind`` (strings) tells its entries from the pages'."""
+    return _MemoTemplate(template, context, settings, finish, kind)
 
 
 def page_key(context, localcontext, kind, *parts):

@@ -52,6 +52,7 @@ writes the plain text.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -67,6 +68,7 @@ from plugins.core import config, csp, essays, output, pages, pipeline, templates
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
+from plugins.core.workers import can_fork
 
 logger = logging.getLogger(__name__)
 
@@ -173,54 +175,69 @@ def _stylesheet(settings):
     return path.read_text(encoding="utf-8")
 
 
+# Separates the two editions in the one text the memo keeps of them.
+EDITIONS_SEPARATOR = "\x00"
+
+# What a forked worker inherits: the editions to make and how.
+_EDITIONS = {"template": None, "jobs": []}
+
+
 def write_editions(generator, writer=None, only=None):
     """Write both editions of every published essay (or only of the essay
     ``only``), through the build's output so unchanged files are kept.
 
-    The edition is rendered through the pages' memo (``pages.memo_template``:
-    keyed and checked by what it reads, as the essay's own page is), and its
-    inlined styles and text (css-inline and html2text take about 10 ms an
-    essay) are kept in the memo by the rendered HTML and, on a cold build,
-    made ahead by the workers."""
+    Each essay's two editions are made together through the pages' memo
+    (``pages.memo_template``: keyed and checked by what the template reads, as
+    the essay's own page is, with the inlined HTML and the text kept); on a
+    cold build the workers make them (css-inline and html2text take about 10
+    ms an essay) while the build takes them from the first."""
     settings = generator.settings
     if not settings["EMAIL_EDITION_ENABLED"]:
         return
     css = _stylesheet(settings)
+    width = settings["EMAIL_EDITION_TEXT_WIDTH"]
     template = pages.memo_template(
         generator.get_template(settings["EMAIL_EDITION_TEMPLATE"]),
         generator.context,
         settings,
-        finish=False,
+        finish=functools.partial(_editions, css=css, width=width),
+        kind=("email edition", css, str(width)),
     )
     translations = {id(item) for item in generator.translations}
     siteurl = settings["SITEURL"]
-    width = settings["EMAIL_EDITION_TEXT_WIDTH"]
-    memo = memos.current()
-    editions = []
+    jobs = []
     for article in essays.published(generator):
-        if only is not None and article is not only:
-            continue
-        path = edition_path(article, settings, id(article) in translations)
-        markup = template.render(
-            {**generator.context, "article": article, "output_file": path, "localsiteurl": siteurl}
-        )
-        key = memo.key("email-edition", markup, css, width)
-        editions.append((article, path, markup, key))
-    if memo.pool is not None:
-        memo.pool.ahead([(key, _editions, (markup, css, width)) for _, _, markup, key in editions])
+        if only is None or article is only:
+            path = edition_path(article, settings, id(article) in translations)
+            local = {"article": article, "output_file": path, "localsiteurl": siteurl}
+            jobs.append((path, {**generator.context, **local}))
+    pool = memos.current().pool
+    if pool is not None and only is None and can_fork():
+        _EDITIONS.update(template=template, jobs=jobs)
+        pool.ahead([(("email", index), _edition_in_worker, (index,)) for index in range(len(jobs))])
     base = generator.output_path
-    for article, path, markup, key in editions:
-        html, text = memo.compute(key, _editions, markup, css, width, what=article.source_path)
-        # Relative to the build's output: a preview writes into the live
-        # folder, not the one the generator was made for.
-        relative = os.path.relpath(sanitised_join(base, path), base)
-        output.write(relative, html, base=base)
-        output.write(os.path.splitext(relative)[0] + ".txt", text, base=base)
+    try:
+        for index, (path, localcontext) in enumerate(jobs):
+            if pool is not None:
+                pool.claim(("email", index))
+            html, text = template.render(localcontext).split(EDITIONS_SEPARATOR, 1)
+            # Relative to the build's output: a preview writes into the live
+            # folder, not the one the generator was made for.
+            relative = os.path.relpath(sanitised_join(base, path), base)
+            output.write(relative, html, base=base)
+            output.write(os.path.splitext(relative)[0] + ".txt", text, base=base)
+    finally:
+        _EDITIONS.update(template=None, jobs=[])
 
 
 def _editions(markup, css, width):
-    """The e-mail edition with its styles inlined, and its text."""
-    return inline_styles(markup, css), text_edition(markup, width)
+    """The e-mail edition with its styles inlined, and its text, as one text."""
+    return inline_styles(markup, css) + EDITIONS_SEPARATOR + text_edition(markup, width)
+
+
+def _edition_in_worker(index):
+    """In a forked worker: make one essay's editions into the memo."""
+    _EDITIONS["template"].render(_EDITIONS["jobs"][index][1])
 
 
 def write_edition_of(article, generator):
