@@ -20,9 +20,11 @@ falls on all alike, and reports medians:
   `hugo server`'s time from a save to the served page.
 
 Every build runs in a child process; wall time is measured around it.  Peak
-memory is the largest proportional set size (PSS, shared pages split between
-processes) of the whole process tree, workers and Pagefind included, sampled
-every 50 ms.  The seed essay's first view is measured too: the bytes of its
+memory is that of the largest single process (the build, a worker or
+Pagefind: the resident set ``wait4`` reports), the measure the target is
+set in, and, for the record, the largest proportional set size (PSS, shared
+pages split between processes) of the whole process tree, sampled every
+50 ms.  The seed essay's first view is measured too: the bytes of its
 HTML, stylesheet, scripts and images, raw and brotli-compressed, and the
 number of requests.
 
@@ -616,8 +618,16 @@ def _edit_cell(size, result):
 
 
 def _memory_cell(size, result):
-    ours, stock = result.cold.peak_pss_kb, result.stock.peak_pss_kb
+    """The issue's measure: the largest one process (the build, a worker or
+    Pagefind) against stock Pelican's one process."""
+    ours, stock = result.cold.maxrss_kb, result.stock.maxrss_kb
     return f"{ours / 1024:.0f} / {stock / 1024:.0f} MiB = {_ratio(ours / stock, TARGETS['memory'])}"
+
+
+def _tree_memory_cell(size, result):
+    """Every process of the build at once (workers and Pagefind included)."""
+    ours, stock = result.cold.peak_pss_kb, result.stock.peak_pss_kb
+    return f"{ours / 1024:.0f} / {stock / 1024:.0f} MiB = {ours / stock:.2f}x"
 
 
 def _hugo_cold_cell(size, result):
@@ -632,7 +642,8 @@ ROWS = [
     ("preview: edit saved -> page served (median of 5)", _preview_cell),
     ("production cold: project / stock", _cold_cell),
     ("production after one edit / stock cold", _edit_cell),
-    ("peak memory (process tree): project / stock", _memory_cell),
+    ("peak memory, largest process: project / stock", _memory_cell),
+    ("peak memory, whole process tree (PSS): project / stock", _tree_memory_cell),
 ]
 HUGO_ROWS = [
     ("Hugo: cold build (reference)", _hugo_cold_cell),
