@@ -21,6 +21,8 @@ from tests.support import (
 )
 
 PRODUCTION_SITEURL = "https://example.test/bzdww"
+# Pages a search shard holds on the fixture site: a few, so it has several.
+FIXTURE_SHARD_SIZE = 4
 SEED_ESSAY = ESSAYS / "the-logic-behind-the-mutual-gold-giants.md"
 
 
@@ -52,7 +54,8 @@ def production_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory):
-    """tests/fixtures/site built with the real settings, two essays a page."""
+    """tests/fixtures/site built with the real settings, two essays a page, and
+    its search index in several shards, as a large archive's is."""
     static = [p for p in ("images", "data", "extra") if (FIXTURE_CONTENT / p).is_dir()]
     return build_in_process(
         ROOT / "pelicanconf.py",
@@ -61,6 +64,7 @@ def fixture_site(tmp_path_factory):
         STATIC_PATHS=static,
         DEFAULT_PAGINATION=2,
         DEFAULT_ORPHANS=0,
+        SITE_SEARCH_SHARD_SIZE=FIXTURE_SHARD_SIZE,
     )
 
 

@@ -1,8 +1,12 @@
 """Search runs in the browser against the Pagefind index the build wrote."""
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
+from plugins.site_search import shards
+from tests.conftest import FIXTURE_SHARD_SIZE
 from tests.support import NO_CODE_SCRIPTS
 
 pytestmark = pytest.mark.browser
@@ -36,6 +40,44 @@ def search(page, base_url, query):
     return page.locator("#search-results .search-result")
 
 
+def shard_of(site, href):
+    """The search shard the build put the page at ``href`` (site-relative) in."""
+    bundle = site.output / "pagefind"
+    indexed = 0
+    for name in json.loads((bundle / "shards.json").read_text())["shards"]:
+        entry = json.loads((bundle / name / "pagefind-entry.json").read_text())
+        indexed += sum(index["page_count"] for index in entry["languages"].values())
+    count = shards.shard_count(indexed, FIXTURE_SHARD_SIZE)
+    return shards.shard_of(href.lstrip("/") + "index.html", count)
+
+
+def result_hrefs(results):
+    return [results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())]
+
+
+def test_a_query_finds_essays_in_every_shard_they_live_in(page, fixture_site, fixture_site_server):
+    results = search(page, fixture_site_server, "settlement")
+    expect(results.first).to_be_visible()
+    hrefs = result_hrefs(results)
+    assert {"/essays/payments-plumbing-settlement/", "/essays/settlement-windows/"} <= set(hrefs)
+    assert len({shard_of(fixture_site, href) for href in hrefs}) >= 2
+
+
+def test_chinese_words_are_found_in_the_shards_they_live_in(
+    page, fixture_site, fixture_site_server
+):
+    # The Chinese essay and the Chinese type sample are in different shards,
+    # neither of them necessarily the one whose script the page loads.
+    clearing = search(page, fixture_site_server, "清算")
+    expect(clearing).to_have_count(1)
+    (essay,) = result_hrefs(clearing)
+    type_sample = search(page, fixture_site_server, "互金")
+    expect(type_sample).to_have_count(1)
+    (sample,) = result_hrefs(type_sample)
+    assert (essay, sample) == ("/" + ZH_URL, "/cjk-type-sample/")
+    assert shard_of(fixture_site, essay) != shard_of(fixture_site, sample)
+
+
 def test_english_query_finds_the_seed_essay(page, site_server, essay_url, seed_source):
     meta, _ = seed_source
     results = search(page, site_server, "gold giants")
@@ -62,9 +104,7 @@ def test_chinese_word_finds_the_chinese_essay(page, fixture_site_server):
 def test_english_word_does_not_return_the_chinese_essay(page, fixture_site_server):
     results = search(page, fixture_site_server, "settlement")
     expect(results.first).to_be_visible()
-    hrefs = [
-        results.nth(i).locator("a").first.get_attribute("href") for i in range(results.count())
-    ]
+    hrefs = result_hrefs(results)
     assert "/essays/payments-plumbing-settlement/" in hrefs
     assert "/" + ZH_URL not in hrefs
 

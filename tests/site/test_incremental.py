@@ -5,15 +5,20 @@ author makes (body, title, date, tags, a new essay, a deleted essay, a draft
 turned published, a glossary change, a template change).  After each edit it
 is built incrementally, as `make publish` builds it again (the same memo, the
 last good output to link from), and cleanly (an empty memo, no output), and
-every file of the two outputs is compared byte for byte.
+every file of the two outputs is compared byte for byte.  The search index
+is in several shards, and a shard is indexed again exactly when one of its
+pages changed: the others are the last build's files, linked.
 """
 
+import json
 import random
 import re
 import shutil
 
 import pytest
+from pelican.settings import read_settings
 
+from plugins.site_search import shards
 from tests.support import FIXTURE_CONTENT, ROOT
 from tools.build import build
 
@@ -26,7 +31,9 @@ OVERRIDES = {
     "DEFAULT_ORPHANS": 0,
     "WORKERS": 1,
     "WORKERS_MIN_TASKS": 1,
+    "SITE_SEARCH_SHARD_SIZE": 4,
 }
+SEARCH_GLOB = read_settings(str(ROOT / "pelicanconf.py"))["SITE_SEARCH_GLOB"]
 
 
 def essays_of(site):
@@ -112,6 +119,38 @@ def files_of(folder):
     }
 
 
+def search_state(output):
+    """(indexed pages' bytes, shard digests, {shard file: inode}) of a build."""
+    pages = shards.site_pages(output, SEARCH_GLOB, skip="pagefind")
+    bundle = output / "pagefind"
+    digests = json.loads((bundle / "shards.json").read_text())["shards"]
+    inodes = {
+        path.relative_to(bundle).as_posix(): path.stat().st_ino
+        for path in bundle.rglob("*")
+        # Compressed copies are reused by their content wherever they are.
+        if path.is_file() and path.parent != bundle and path.suffix not in (".gz", ".br")
+    }
+    return pages, digests, inodes
+
+
+def reindexed_shards(before, after):
+    """The shards the build indexed again, checked against the pages that
+    changed: exactly their shards, every other shard's files linked."""
+    (pages, digests, inodes), (new_pages, new_digests, new_inodes) = before, after
+    changed = {p for p in pages.keys() | new_pages.keys() if pages.get(p) != new_pages.get(p)}
+    count = shards.shard_count(len(new_pages), OVERRIDES["SITE_SEARCH_SHARD_SIZE"])
+    if count == shards.shard_count(len(pages), OVERRIDES["SITE_SEARCH_SHARD_SIZE"]):
+        expected = {str(shards.shard_of(p, count)) for p in changed} & new_digests.keys()
+    else:
+        expected = set(new_digests)
+    reindexed = {name for name in new_digests if digests.get(name) != new_digests[name]}
+    assert reindexed == expected
+    for path, inode in new_inodes.items():
+        linked = inodes.get(path) == inode
+        assert linked == (path.split("/")[0] not in reindexed), path
+    return reindexed
+
+
 def build_site(site, output, cache):
     return build(
         ROOT / "publishconf.py",
@@ -139,10 +178,13 @@ def test_random_edits_built_incrementally_give_the_bytes_of_a_clean_build(site):
     incremental = site / "incremental"
     first = build_site(site, incremental, site / "cache")
     assert first.ok, first.messages
+    reindexed = {}
     for step, edit in enumerate(edits[:STEPS]):
+        before = search_state(incremental)
         edit(site, rng)
         warm = build_site(site, incremental, site / "cache")
         assert warm.ok, (edit.__name__, warm.messages)
+        reindexed[edit.__name__] = reindexed_shards(before, search_state(incremental))
         clean_output = site / f"clean-{step}"
         clean = build_site(site, clean_output, site / f"clean-cache-{step}")
         assert clean.ok, (edit.__name__, clean.messages)
@@ -151,3 +193,7 @@ def test_random_edits_built_incrementally_give_the_bytes_of_a_clean_build(site):
         different = [path for path in expected if found[path] != expected[path]]
         assert different == [], f"after {edit.__name__}: {different}"
         shutil.rmtree(clean_output)
+    # The search index is in several shards; one essay's text edited makes
+    # one of them indexed again.
+    assert len(search_state(incremental)[1]) >= 4
+    assert len(reindexed["edit_body"]) == 1, reindexed

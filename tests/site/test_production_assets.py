@@ -128,7 +128,7 @@ def test_headers_file_repeats_the_pages_policy_with_what_only_headers_can_do(pro
     search_policy = f"{meta_policy('search/')}; frame-ancestors 'none'"
     for path in (
         "/search/",
-        "/pagefind/pagefind.js",
+        "/pagefind/0/pagefind.js",
         "/essays/the-logic-behind-the-mutual-gold-giants/",
     ):
         assert headers_for(rules, path)["Content-Security-Policy"] == [search_policy], path

@@ -2,6 +2,7 @@
 related and neighbouring essays, translations, and the search page."""
 
 import itertools
+import json
 import math
 import os
 import re
@@ -258,8 +259,9 @@ def test_search_page_has_a_labelled_box_and_its_own_script(site):
     (script,) = page.find_all("script")
     assert script["type"] == "module"
     assert target(site, "search/", script["src"]).is_file()
-    bundle = target(site, "search/", page.form["data-search-bundle"] + "pagefind.js")
-    assert bundle.is_file()
+    manifest = target(site, "search/", page.form["data-search-bundle"] + "shards.json")
+    shards = json.loads(manifest.read_text(encoding="utf-8"))["shards"]
+    assert shards and all((manifest.parent / name / "pagefind.js").is_file() for name in shards)
 
 
 def csp_of(page):
@@ -283,5 +285,6 @@ def test_only_the_search_page_relaxes_the_policy_and_only_for_webassembly(site):
 def test_production_search_page_points_at_the_index_under_the_siteurl(production_site):
     page = production_site.page("search/")
     assert page.form["data-search-bundle"] == f"{PRODUCTION_SITEURL}/pagefind/"
-    assert (production_site.output / "pagefind" / "pagefind.js").is_file()
-    assert list((production_site.output / "pagefind" / "index").glob("en_*.pf_index"))
+    assert (production_site.output / "pagefind" / "shards.json").is_file()
+    assert (production_site.output / "pagefind" / "0" / "pagefind.js").is_file()
+    assert list((production_site.output / "pagefind").glob("*/index/en_*.pf_index"))

@@ -4,10 +4,12 @@
 // the site-wide one. The header's search field and the 404 page's are plain
 // forms that send ?q= here.
 //
-// Pagefind keeps one index per language (from each page's <html lang>) and
-// loads the one matching the page it runs on; the index of every other
-// language is merged in as well: a Chinese word finds Chinese essays, an
-// English word English ones.
+// Pagefind keeps one index per language (from each page's <html lang>), and
+// the build splits the site into shards, each a bundle of its own, listed in
+// the bundle folder's shards.json. One shard's pagefind.js is loaded, with
+// the index of the page's language; every other index of every shard is
+// merged into it: a Chinese word finds Chinese essays, an English word
+// English ones, wherever the build put them.
 //
 // Each result shows the section of the page where the words are (Pagefind's
 // sub-results, one per heading), so a heading is never run into the text
@@ -40,21 +42,57 @@ function say(text) {
   status.textContent = text;
 }
 
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${response.status} ${url}`);
+  }
+  return response.json();
+}
+
+// The language whose index Pagefind loads first from a bundle: the page's,
+// else its base language, else the one with the most pages (Pagefind's rule).
+function loadedLanguage(languages, wanted) {
+  if (wanted in languages) {
+    return wanted;
+  }
+  if (wanted.split("-")[0] in languages) {
+    return wanted.split("-")[0];
+  }
+  return Object.entries(languages).sort((a, b) => b[1].page_count - a[1].page_count)[0][0];
+}
+
 async function loadPagefind() {
-  const pagefind = await import(new URL("pagefind.js", bundleUrl).href);
+  const manifest = await fetchJson(new URL("shards.json", bundleUrl));
+  const shards = await Promise.all(
+    Object.keys(manifest.shards).map(async (name) => {
+      const url = new URL(`${name}/`, bundleUrl);
+      const entry = await fetchJson(new URL("pagefind-entry.json", url));
+      return { url, languages: entry.languages };
+    }),
+  );
+  const pageLanguage = document.documentElement.lang.toLowerCase();
+  const first =
+    shards.find((shard) => loadedLanguage(shard.languages, pageLanguage) === pageLanguage) ||
+    shards[0];
+  const pagefind = await import(new URL("pagefind.js", first.url).href);
   // Result URLs are site-relative; prefix the site's own path so a deploy
   // under a sub-path links to the right place.
   await pagefind.options({ baseUrl: siteRoot.pathname });
-  const entry = await (await fetch(new URL("pagefind-entry.json", bundleUrl))).json();
-  const pageLanguage = document.documentElement.lang.toLowerCase();
-  for (const language of Object.keys(entry.languages).sort()) {
-    if (language !== pageLanguage) {
-      // Pagefind skips a merge whose path matches its own bundle path, which
-      // it keeps as a path; the absolute URL names the same bundle and makes
-      // it load this language's index as well.
-      await pagefind.mergeIndex(bundleUrl.href, { language, baseUrl: siteRoot.pathname });
+  const loaded = loadedLanguage(first.languages, pageLanguage);
+  // Pagefind skips a merge whose path matches its own bundle path, which it
+  // keeps as a path; the absolute URL names the same bundle and makes it load
+  // another language's index from it as well. Merges are requested in a
+  // fixed order, so results of equal score always come in the same order.
+  const merges = [];
+  for (const shard of shards) {
+    for (const language of Object.keys(shard.languages).sort()) {
+      if (shard !== first || language !== loaded) {
+        merges.push(pagefind.mergeIndex(shard.url.href, { language, baseUrl: siteRoot.pathname }));
+      }
     }
   }
+  await Promise.all(merges);
   return pagefind;
 }
 
