@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 ZH_ESSAY = "essays/mobile-payment-clearing/"
 NOTES_ESSAY = "essays/payments-plumbing-accounts/"
 PLAIN_ESSAY = "essays/ledger-basics/"
+CODE_ESSAY = "essays/byte-order-notes/"
 WIDTHS = (375, 768, 1024, 1280, 1920)
 
 # Characters per line of Chinese text: CJK characters are one em wide.
@@ -240,3 +241,28 @@ def test_footnote_numbers_are_finger_sized_targets_on_phones(open_page, fixture_
         [centre_x, centre_y],
     )
     assert reach == [True, True]
+
+
+def test_a_long_line_of_code_scrolls_by_keyboard_and_shows_the_focus(
+    open_page, fixture_site_server
+):
+    page = open_page(fixture_site_server + CODE_ESSAY, 375)
+    block = page.locator(".essay-body pre", has_text="htonl(value)")
+    assert block.evaluate("el => el.scrollWidth > el.clientWidth"), "the fixture's line fits"
+    # Chromium (since 130) lets Tab reach a scrolling block by itself; other
+    # browsers need the tabindex, and axe asks for it.
+    assert block.get_attribute("tabindex") == "0"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if block.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the code block that scrolls")
+    ring = block.evaluate(
+        "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
+    ring = [ring[0], float(ring[1].removesuffix("px"))]
+    assert ring[0] != "none" and ring[1] >= 2, ring
+    page.keyboard.press("ArrowRight")
+    # Keyboard scrolling is animated: wait for it to move.
+    page.wait_for_function("el => el.scrollLeft > 0", arg=block.element_handle(), timeout=5_000)
