@@ -42,12 +42,17 @@ def open_page(browser):
         context.close()
 
 
+# Widths at which the text column has its full 44rem (736px and up).
+FULL_COLUMN_WIDTHS = (768, 1024, 1280, 1920)
+
+
+@pytest.mark.parametrize("width", FULL_COLUMN_WIDTHS)
 def test_latin_measure_is_60_to_72_characters_and_chinese_35_to_40(
-    open_page, site_server, fixture_site_server, essay_url
+    open_page, site_server, fixture_site_server, essay_url, width
 ):
-    seed = open_page(site_server + essay_url)
+    seed = open_page(site_server + essay_url, width)
     assert 60 <= seed.evaluate(CHARS_PER_LINE) <= 72
-    chinese = open_page(fixture_site_server + ZH_ESSAY)
+    chinese = open_page(fixture_site_server + ZH_ESSAY, width)
     assert 35 <= chinese.evaluate(CJK_PER_LINE) <= 40
 
 
@@ -126,6 +131,29 @@ def test_phone_header_is_at_most_120px_and_names_the_section_once(
     section = page.locator(".kicker a").inner_text()
     header = page.locator(".essay-header").inner_text()
     assert len(re.findall(re.escape(section), header, re.IGNORECASE)) == 1
+
+
+# Bottom of a text node's first line box: level text stands on one baseline.
+TEXT_BOTTOM = """el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getClientRects()[0].bottom;
+}"""
+
+
+def test_wide_header_keeps_name_menu_and_search_level_when_the_menu_wraps(
+    open_page, fixture_site_server
+):
+    # The fixture site's menu, in Chinese with its English page titles, takes two lines.
+    page = open_page(fixture_site_server + ZH_ESSAY, 1280)
+    links = page.locator(".site-nav a")
+    first, last = links.first.bounding_box(), links.last.bounding_box()
+    assert last["y"] > first["y"] + first["height"] / 2, "the menu fits on one line"
+    name = page.locator(".site-title a").evaluate(TEXT_BOTTOM)
+    menu = links.first.evaluate(TEXT_BOTTOM)
+    search = page.locator(".site-header .search-box button").bounding_box()
+    assert abs(name - menu) <= 4
+    assert search["y"] <= menu <= search["y"] + search["height"]
 
 
 def test_chinese_term_in_the_terms_box_never_breaks_inside_the_word(
