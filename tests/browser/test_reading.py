@@ -104,6 +104,16 @@ def test_headings_are_named_by_their_own_words_and_links_show_on_focus_only(
     expect(notes).to_have_count(0)
 
 
+def test_chinese_headings_are_named_by_their_own_words_too(open_page, fixture_site_server):
+    page = open_page(fixture_site_server + ZH_ESSAY)
+    texts = page.locator(".section-heading > h2").all_text_contents()
+    assert "网联的作用" in texts
+    for text in texts:
+        expect(page.get_by_role("heading", name=text, exact=True)).to_have_count(1)
+    link = page.get_by_role("link", name="本节链接：网联的作用", exact=True)
+    assert link.evaluate("el => el.closest('h1,h2,h3,h4') === null")
+
+
 def test_on_wide_screens_every_tab_stop_does_something(open_page, fixture_site_server):
     page = open_page(fixture_site_server + NOTES_ESSAY)
     seen = []
@@ -213,10 +223,19 @@ ENGLISH_OUTSIDE_EN = """(skip) => {
 }"""
 
 
-def test_a_chinese_page_has_no_english_furniture_outside_lang_en(open_page, fixture_site_server):
-    page = open_page(fixture_site_server + ZH_ESSAY)
+@pytest.mark.parametrize("essay", [ZH_ESSAY, CODE_ESSAY])
+def test_a_chinese_page_has_no_english_furniture_outside_lang_en(
+    open_page, fixture_site_server, essay
+):
+    # CODE_ESSAY uses an English glossary term: its definition is in English.
+    page = open_page(fixture_site_server + essay)
     assert page.evaluate("document.documentElement.lang") == "zh"
     assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == []
+    terms = page.locator(".essay-body button.glossary-term")
+    for index in range(terms.count()):
+        terms.nth(index).click()
+        assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == []
+        page.keyboard.press("Escape")
     # The check sees English where it is: the same page with its menu's label in English.
     page.evaluate("document.querySelector('.site-nav a').textContent = 'Essays'")
     assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == ["Essays"]
