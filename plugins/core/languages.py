@@ -9,7 +9,9 @@ A text is mostly Chinese when its CJK characters outnumber its other words
 (each counted as Hugo counts them), code aside: a Chinese post full of
 program names and English terms is Chinese, an English post quoting a
 Chinese phrase is not.  Below ``MIN_CJK_CHARACTERS`` a text is too short to
-say.
+say.  ``written_in`` applies the same count to a short text (a glossary
+term, a definition), with no minimum, to mark it with ``lang`` on a page in
+the other language.
 """
 
 from __future__ import annotations
@@ -34,3 +36,9 @@ def mostly_chinese(text):
     words, cjk = count_words(text)
     others = words - cjk
     return cjk >= MIN_CJK_CHARACTERS and cjk > others, cjk, others
+
+
+def written_in(text):
+    """ "zh" when a short text's CJK characters outnumber its other words, else "en"."""
+    words, cjk = count_words(text)
+    return "zh" if cjk > words - cjk else "en"

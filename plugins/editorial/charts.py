@@ -84,8 +84,11 @@ SPEC_KEYS = {"csv", "type", "x", "y", "title", "units", "source", "as_of", "desc
 REQUIRED_KEYS = ("csv", "x", "y", "title")
 CHART_TYPES = ("line", "bar")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)")
+# The <pre> carries tabindex="0" (plugins/markup/code_blocks.py): any attributes match.
 CODE_BLOCK = re.compile(
-    r'<div class="highlight"><pre>(?:<span></span>)?<code>(?P<code>.*?)</code></pre></div>', re.S
+    r'<div class="highlight"><pre(?:\s[^>]*)?>(?:<span></span>)?<code>(?P<code>.*?)</code>'
+    r"</pre></div>",
+    re.S,
 )
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # leather computes with Decimal and writes up to 28 digits; two decimals of a

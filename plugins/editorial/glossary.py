@@ -72,7 +72,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.core import config, essays, interface, pipeline
+from plugins.core import config, essays, interface, languages, pipeline
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 
@@ -517,11 +517,20 @@ def term_link(term, page_path):
     )
 
 
-def terms_note(terms, page_path, title="Terms in this essay"):
+def lang_attribute(text, page_lang):
+    """` lang="…"` when ``text`` is written in another language than the page's."""
+    written = languages.written_in(text)
+    return "" if page_lang is None or written == page_lang else f' lang="{written}"'
+
+
+def terms_note(terms, page_path, title="Terms in this essay", lang=None):
     """The "Terms in this essay" list: the definitions the links describe.
 
-    ``title`` is its heading, in the essay's language.  Chinese originals
-    never break inside the word (the stylesheet keeps ``.term-chinese`` whole).
+    ``title`` is its heading, in the essay's language ``lang``; a term or
+    definition written in the other language (an English glossary on a
+    Chinese essay) says so with ``lang``, so screen readers switch voice.
+    Chinese originals never break inside the word (the stylesheet keeps
+    ``.term-chinese`` whole).
     """
     items = []
     for term in terms:
@@ -531,9 +540,10 @@ def terms_note(terms, page_path, title="Terms in this essay"):
             else ""
         )
         items.append(
-            f'<dt><a href="{{filename}}/{html.escape(page_path)}#term-{term.slug}">'
-            f"{html.escape(term.term)}</a>{chinese}</dt>\n"
-            f'<dd id="glossary-{term.slug}">{html.escape(term.definition)}</dd>'
+            f'<dt><a href="{{filename}}/{html.escape(page_path)}#term-{term.slug}"'
+            f"{lang_attribute(term.term, lang)}>{html.escape(term.term)}</a>{chinese}</dt>\n"
+            f'<dd id="glossary-{term.slug}"{lang_attribute(term.definition, lang)}>'
+            f"{html.escape(term.definition)}</dd>"
         )
     return (
         '\n<aside class="glossary-notes editorial-note" aria-labelledby="glossary-notes-title">\n'
@@ -671,7 +681,7 @@ class Linking:
             if used:
                 words = interface.translator(self.settings, article.lang)
                 title = words.gettext("Terms in this essay")
-                set_content(article, markup + terms_note(used, self.page_path, title))
+                set_content(article, markup + terms_note(used, self.page_path, title, article.lang))
         article.glossary_terms = used
         return used
 

@@ -1,9 +1,11 @@
 """The site's additions to Markdown, as one Python-Markdown extension.
 
-- ``formulas``  TeX between ``$…$``, ``$$…$$``, ``\\(…\\)`` and ``\\[…\\]``
-                becomes MathML, with no script (see ``formulas.py``);
-- ``tables``    table columns aligned with ``|--:|`` get a class instead of
-                the ``style`` attribute the Content-Security-Policy drops.
+- ``formulas``     TeX between ``$…$``, ``$$…$$``, ``\\(…\\)`` and ``\\[…\\]``
+                   becomes MathML, with no script (see ``formulas.py``);
+- ``tables``       table columns aligned with ``|--:|`` get a class instead of
+                   the ``style`` attribute the Content-Security-Policy drops;
+- ``code_blocks``  every ``<pre>`` gets ``tabindex="0"``, so a keyboard can
+                   scroll a long line of code (see ``code_blocks.py``).
 
 The extension is named in ``MARKDOWN["extension_configs"]``
 (``"plugins.markup": {}``), so the site's reader (``plugins/core/reading.py``)
@@ -24,7 +26,7 @@ from plugins.core import pipeline
 from plugins.core.errors import stop
 from plugins.core.pipeline import Order
 
-from . import formulas, tables
+from . import code_blocks, formulas, tables
 
 EXTENSION = "plugins.markup"
 
@@ -34,6 +36,7 @@ class SiteMarkup(Extension):
         md.registerExtension(self)
         formulas.extend(md)
         tables.extend(md)
+        code_blocks.extend(md)
 
 
 def makeExtension(**kwargs):

@@ -26,6 +26,9 @@ NARROWEST = 320
 SCHEMES = ("light", "dark")
 PAGE_TYPE = re.compile(r'<body[^>]*\bdata-page-type="([^"]*)"')
 PAGE_LANG = re.compile(r'<html[^>]*\blang="([^"]*)"')
+SCROLLING_CODE = (
+    "[...document.querySelectorAll('pre')].filter(p => p.scrollWidth > p.clientWidth).length"
+)
 
 RUN_AXE = """async (tags) => {
     const result = await axe.run(document, {
@@ -66,6 +69,8 @@ class Audit:
     violations: list = field(default_factory=list)
     foreign_requests: list = field(default_factory=list)
     chars_per_line: float | None = None
+    # Code blocks wider than the page's column, which axe asks keyboards to reach.
+    scrolling_code: int = 0
 
     def __str__(self):
         return f"{self.site} {self.page_type} {self.url} at {self.width}px {self.scheme}"
@@ -104,6 +109,7 @@ def audit_site(browser, axe_source, label, build, base_url):
                 page.goto(base_url + url, wait_until="load")
                 audit = Audit(label, page_type, url, width, scheme, page.evaluate(OVERFLOW))
                 audit.violations = page.evaluate(RUN_AXE, AXE_TAGS)
+                audit.scrolling_code = page.evaluate(SCROLLING_CODE)
                 if page_type.startswith("essay ") and width == AXE_WIDTHS[-1]:
                     audit.chars_per_line = page.evaluate(CHARS_PER_LINE)
                 audit.foreign_requests = list(foreign)
@@ -153,6 +159,16 @@ def test_axe_finds_no_wcag_2_2_a_or_aa_violations(audits):
     assert found == []
 
 
+def test_axe_sees_a_chinese_essay_whose_code_scrolls_on_a_phone(audits):
+    # axe's scrollable-region-focusable fails only where a block does scroll:
+    # without one in the audited Chinese essay that rule would pass unseen.
+    phone = [
+        a for a in audits
+        if (a.site, a.page_type, a.width) == ("fixture site", "essay zh", AXE_WIDTHS[0])
+    ]  # fmt: skip
+    assert phone and all(a.scrolling_code >= 1 for a in phone)
+
+
 def test_pages_make_no_request_outside_their_own_origin(audits):
     found = [(str(a), url) for a in audits for url in a.foreign_requests]
     assert found == []
@@ -176,8 +192,9 @@ BAD_PAGE = """<!DOCTYPE html>
 <body data-page-type="bad">
 <img src="https://third-party.invalid/pixel.png">
 <div style="width: 2000px">too wide</div>
+<pre style="overflow-x: auto">{}</pre>
 </body></html>
-"""
+""".format("a long line of code that no keyboard can scroll " * 6)
 
 
 def test_the_audit_catches_a_page_that_breaks_every_rule(browser, axe_source, tmp_path):
@@ -190,7 +207,9 @@ def test_the_audit_catches_a_page_that_breaks_every_rule(browser, axe_source, tm
         assert audit.overflow > 0
         if audit.width != NARROWEST:  # the 320 px check relays out a page already loaded
             assert audit.foreign_requests == ["https://third-party.invalid/pixel.png"]
-            assert "image-alt" in {v["id"] for v in audit.violations}
+            found = {v["id"] for v in audit.violations}
+            assert {"image-alt", "scrollable-region-focusable"} <= found
+            assert audit.scrolling_code == 1
 
 
 def test_chinese_text_renders_with_a_cjk_font(page, fixture_site, fixture_site_server):

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 ZH_ESSAY = "essays/mobile-payment-clearing/"
 NOTES_ESSAY = "essays/payments-plumbing-accounts/"
 PLAIN_ESSAY = "essays/ledger-basics/"
+CODE_ESSAY = "essays/byte-order-notes/"
 WIDTHS = (375, 768, 1024, 1280, 1920)
 
 # Characters per line of Chinese text: CJK characters are one em wide.
@@ -41,12 +42,17 @@ def open_page(browser):
         context.close()
 
 
+# Widths at which the text column has its full 44rem (736px and up).
+FULL_COLUMN_WIDTHS = (768, 1024, 1280, 1920)
+
+
+@pytest.mark.parametrize("width", FULL_COLUMN_WIDTHS)
 def test_latin_measure_is_60_to_72_characters_and_chinese_35_to_40(
-    open_page, site_server, fixture_site_server, essay_url
+    open_page, site_server, fixture_site_server, essay_url, width
 ):
-    seed = open_page(site_server + essay_url)
+    seed = open_page(site_server + essay_url, width)
     assert 60 <= seed.evaluate(CHARS_PER_LINE) <= 72
-    chinese = open_page(fixture_site_server + ZH_ESSAY)
+    chinese = open_page(fixture_site_server + ZH_ESSAY, width)
     assert 35 <= chinese.evaluate(CJK_PER_LINE) <= 40
 
 
@@ -98,6 +104,16 @@ def test_headings_are_named_by_their_own_words_and_links_show_on_focus_only(
     expect(notes).to_have_count(0)
 
 
+def test_chinese_headings_are_named_by_their_own_words_too(open_page, fixture_site_server):
+    page = open_page(fixture_site_server + ZH_ESSAY)
+    texts = page.locator(".section-heading > h2").all_text_contents()
+    assert "网联的作用" in texts
+    for text in texts:
+        expect(page.get_by_role("heading", name=text, exact=True)).to_have_count(1)
+    link = page.get_by_role("link", name="本节链接：网联的作用", exact=True)
+    assert link.evaluate("el => el.closest('h1,h2,h3,h4') === null")
+
+
 def test_on_wide_screens_every_tab_stop_does_something(open_page, fixture_site_server):
     page = open_page(fixture_site_server + NOTES_ESSAY)
     seen = []
@@ -125,6 +141,29 @@ def test_phone_header_is_at_most_120px_and_names_the_section_once(
     section = page.locator(".kicker a").inner_text()
     header = page.locator(".essay-header").inner_text()
     assert len(re.findall(re.escape(section), header, re.IGNORECASE)) == 1
+
+
+# Bottom of a text node's first line box: level text stands on one baseline.
+TEXT_BOTTOM = """el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return range.getClientRects()[0].bottom;
+}"""
+
+
+def test_wide_header_keeps_name_menu_and_search_level_when_the_menu_wraps(
+    open_page, fixture_site_server
+):
+    # The fixture site's menu, in Chinese with its English page titles, takes two lines.
+    page = open_page(fixture_site_server + ZH_ESSAY, 1280)
+    links = page.locator(".site-nav a")
+    first, last = links.first.bounding_box(), links.last.bounding_box()
+    assert last["y"] > first["y"] + first["height"] / 2, "the menu fits on one line"
+    name = page.locator(".site-title a").evaluate(TEXT_BOTTOM)
+    menu = links.first.evaluate(TEXT_BOTTOM)
+    search = page.locator(".site-header .search-box button").bounding_box()
+    assert abs(name - menu) <= 4
+    assert search["y"] <= menu <= search["y"] + search["height"]
 
 
 def test_chinese_term_in_the_terms_box_never_breaks_inside_the_word(
@@ -184,10 +223,19 @@ ENGLISH_OUTSIDE_EN = """(skip) => {
 }"""
 
 
-def test_a_chinese_page_has_no_english_furniture_outside_lang_en(open_page, fixture_site_server):
-    page = open_page(fixture_site_server + ZH_ESSAY)
+@pytest.mark.parametrize("essay", [ZH_ESSAY, CODE_ESSAY])
+def test_a_chinese_page_has_no_english_furniture_outside_lang_en(
+    open_page, fixture_site_server, essay
+):
+    # CODE_ESSAY uses an English glossary term: its definition is in English.
+    page = open_page(fixture_site_server + essay)
     assert page.evaluate("document.documentElement.lang") == "zh"
     assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == []
+    terms = page.locator(".essay-body button.glossary-term")
+    for index in range(terms.count()):
+        terms.nth(index).click()
+        assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == []
+        page.keyboard.press("Escape")
     # The check sees English where it is: the same page with its menu's label in English.
     page.evaluate("document.querySelector('.site-nav a').textContent = 'Essays'")
     assert page.evaluate(ENGLISH_OUTSIDE_EN, NOT_FURNITURE) == ["Essays"]
@@ -240,3 +288,28 @@ def test_footnote_numbers_are_finger_sized_targets_on_phones(open_page, fixture_
         [centre_x, centre_y],
     )
     assert reach == [True, True]
+
+
+def test_a_long_line_of_code_scrolls_by_keyboard_and_shows_the_focus(
+    open_page, fixture_site_server
+):
+    page = open_page(fixture_site_server + CODE_ESSAY, 375)
+    block = page.locator(".essay-body pre", has_text="htonl(value)")
+    assert block.evaluate("el => el.scrollWidth > el.clientWidth"), "the fixture's line fits"
+    # Chromium (since 130) lets Tab reach a scrolling block by itself; other
+    # browsers need the tabindex, and axe asks for it.
+    assert block.get_attribute("tabindex") == "0"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if block.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the code block that scrolls")
+    ring = block.evaluate(
+        "el => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
+    ring = [ring[0], float(ring[1].removesuffix("px"))]
+    assert ring[0] != "none" and ring[1] >= 2, ring
+    page.keyboard.press("ArrowRight")
+    # Keyboard scrolling is animated: wait for it to move.
+    page.wait_for_function("el => el.scrollLeft > 0", arg=block.element_handle(), timeout=5_000)

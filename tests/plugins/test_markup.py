@@ -106,6 +106,24 @@ def test_aligned_table_columns_get_classes_and_no_style_attribute(tmp_path):
     ]  # fmt: skip
 
 
+def test_every_code_block_can_take_the_keyboard_focus(tmp_path):
+    soup = read(
+        tmp_path,
+        '```c\nint x;\n```\n\n    indented();\n\n<pre class="ascii">raw</pre>\n\n'
+        "Not a tag: `<pre>`.\n",
+    )
+    blocks = soup.find_all("pre")
+    assert [(b.get("tabindex"), b.get("class")) for b in blocks] == [
+        ("0", None), ("0", None), ("0", ["ascii"]),
+    ]  # fmt: skip
+    assert soup.find("p").code.get_text() == "<pre>"
+
+
+def test_a_code_block_keeps_the_tabindex_its_author_gave_it(tmp_path):
+    soup = read(tmp_path, '<pre tabindex="-1">kept out of the tab order</pre>\n')
+    assert [b["tabindex"] for b in soup.find_all("pre")] == ["-1"]
+
+
 def fake_pelican(**settings):
     base = read_settings(str(ROOT / "pelicanconf.py"))
     return types.SimpleNamespace(settings={**base, **settings})

@@ -48,3 +48,20 @@ def test_terms_note_heading_is_given_in_the_essays_language_and_chinese_stays_wh
     assert soup.select_one("h2").get_text() == "本文术语"
     chinese = soup.select_one("dt .term-chinese")
     assert chinese["lang"] == "zh" and chinese.get_text() == "微信公众号"
+
+
+def test_an_english_glossary_on_a_chinese_essay_says_it_is_english():
+    term = Term(term="open banking", definition="Banks sharing data, as 开放银行.", slug="ob")
+    opening = term_link(term, "pages/glossary.md")
+    content = f"<p>{opening}开放银行</a>的接口</p>" + terms_note(
+        [term], "pages/glossary.md", "本文术语", "zh"
+    )
+    soup = BeautifulSoup(term_popovers(content, "见术语表", "zh"), "lxml")
+    assert soup.select_one("dt a")["lang"] == "en"
+    assert soup.select_one("dd")["lang"] == "en"
+    popover = soup.select_one(".glossary-popover")
+    assert [s.get("lang") for s in popover.find_all("span")] == [None, "en"]
+    assert popover.find("span", lang="en").get_text() == "Banks sharing data, as 开放银行."
+    # On an English essay the same glossary needs no marks.
+    english = BeautifulSoup(terms_note([term], "pages/glossary.md", lang="en"), "lxml")
+    assert english.find(lang=True) is None
