@@ -676,6 +676,15 @@ def start_render_workers(generator):
         _RENDER["listings"] = [task[0] for task in listings]
 
 
+def claim(task):
+    """Before the build makes what it handed the workers as ``task`` (a step's
+    own files, ``memo_template``): wait for a worker at work on it, and count
+    what the worker rendered as the workers'."""
+    pool = memos.current().pool
+    if pool is not None:
+        _STATE["by_workers"].update(pool.claim(task))
+
+
 def _collect_page(name):
     """Take a worker's rendering of this page: wait if it is at work on it.
 

@@ -218,8 +218,7 @@ def write_editions(generator, writer=None, only=None):
     base = generator.output_path
     try:
         for index, (path, localcontext) in enumerate(jobs):
-            if pool is not None:
-                pool.claim(("email", index))
+            pages.claim(("email", index))
             html, text = template.render(localcontext).split(EDITIONS_SEPARATOR, 1)
             # Relative to the build's output: a preview writes into the live
             # folder, not the one the generator was made for.
