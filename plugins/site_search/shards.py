@@ -116,11 +116,13 @@ def shard_of(path, count):
 
 
 def site_pages(folder, glob, skip):
-    """{path: bytes} of the files under ``folder`` that ``glob`` matches and
-    Pagefind would index, outside the folder ``skip`` (the bundles)."""
+    """{path: digest of its bytes} of the files under ``folder`` that ``glob``
+    matches and Pagefind would index, outside the folder ``skip`` (the
+    bundles).  Digests, not the pages: at 5,000 essays their bytes held at
+    once were the build's peak memory."""
     matcher = glob_regex(glob or DEFAULT_GLOB)
     folder = Path(folder)
-    found = {}
+    found, marked = {}, {}
     for here, dirs, names in os.walk(folder):
         inside = Path(here).relative_to(folder).as_posix()
         inside = "" if inside == "." else inside + "/"
@@ -131,17 +133,20 @@ def site_pages(folder, glob, skip):
         for name in sorted(names):
             path = inside + name
             if matcher.match(path):
-                found[path] = (folder / path).read_bytes()
+                data = (folder / path).read_bytes()
+                found[path] = hashlib.blake2b(data, digest_size=16).digest()
+                if BODY_MARK.search(data):
+                    marked[path] = found[path]
     # Pagefind's rule, applied to the whole site as its single run did: once
     # a page marks its indexed part, unmarked pages are not indexed.  Leaving
     # them out of every shard also keeps listings, which change with every
     # new title, from dirtying shards that index nothing of them.
-    marked = {path: data for path, data in found.items() if BODY_MARK.search(data)}
     return marked or found
 
 
 def plan(pages, size, key):
-    """The shards of ``pages`` ({path: bytes}), by name, with their digests."""
+    """The shards of ``pages`` ({path: its bytes or their digest}), by name,
+    with their digests."""
     count = shard_count(len(pages), size)
     shards = {str(n): Shard(str(n)) for n in range(count)}
     for path in sorted(pages):

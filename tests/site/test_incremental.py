@@ -120,7 +120,7 @@ def files_of(folder):
 
 
 def search_state(output):
-    """(indexed pages' bytes, shard digests, {shard file: inode}) of a build."""
+    """(indexed pages' digests, shard digests, {shard file: inode}) of a build."""
     pages = shards.site_pages(output, SEARCH_GLOB, skip="pagefind")
     bundle = output / "pagefind"
     digests = json.loads((bundle / "shards.json").read_text())["shards"]
