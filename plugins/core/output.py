@@ -31,6 +31,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import atomic_write
 from .pipeline import owner_of_module, takes_part
 
 logger = logging.getLogger(__name__)
@@ -58,9 +59,9 @@ class Output:
         if isinstance(data, str):
             data = data.encode("utf-8")
         relative = self.relative(path)
-        if self.previous is not None and self._link_same(relative, path, data):
+        if self.previous is not None and self._link_same(relative, data):
             return False
-        _replace(path, data)
+        atomic_write(path, data)
         with self._lock:
             # A file written again (a page, then its minified bytes) is
             # whatever the last write made of it.
@@ -68,23 +69,15 @@ class Output:
             self.changed.add(relative)
         return True
 
-    def _link_same(self, relative, path, data):
+    def _link_same(self, relative, data):
+        """Link the last good output's file when it has exactly ``data``."""
         before = self.previous / relative
         try:
             if before.stat().st_size != len(data) or before.read_bytes() != data:
                 return False
-            _remove(path)
-            try:
-                os.link(before, path)
-            except FileNotFoundError:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                os.link(before, path)
         except OSError:
             return False
-        with self._lock:
-            self.changed.discard(relative)
-            self.linked.add(relative)
-        return True
+        return self.link_unchanged(relative)
 
     def is_unchanged(self, relative):
         """Whether a file of this build is the last good output's, unchanged."""
@@ -137,18 +130,6 @@ def _remove(path):
         os.unlink(path)
 
 
-def _replace(path, data):
-    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        handle = open(temporary, "wb")  # noqa: SIM115 (closed before the rename)
-    except FileNotFoundError:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        handle = open(temporary, "wb")  # noqa: SIM115
-    with handle:
-        handle.write(data)
-    os.replace(temporary, path)
-
-
 # Text transforms --------------------------------------------------------------
 
 
@@ -198,6 +179,8 @@ def write(path, data, base=None):
     build's output; plainly, under ``base``, when no build is under way."""
     found = current()
     if found is None:
-        _replace(Path(base or "") / path, data.encode("utf-8") if isinstance(data, str) else data)
+        atomic_write(
+            Path(base or "") / path, data.encode("utf-8") if isinstance(data, str) else data
+        )
         return True
     return found.write(path, data)
