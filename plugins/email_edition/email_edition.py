@@ -43,6 +43,8 @@ Settings (defaults in ``DEFAULTS``):
   SUBSCRIBE_FORM_EMAIL_FIELD   the name the list expects for the address ("email")
   SUBSCRIBE_FORM_HIDDEN        extra hidden fields the list needs ({})
 
+Template filters: ``email_content`` (the edition's content without charts' SVG).
+
 Attributes: none.
 
 Why not a maintained plugin: none writes an e-mail edition of a Pelican
