@@ -158,6 +158,8 @@ def close_services(pelican):
         return
     if memo.pool is not None:
         memo.pool.stop()
+    if pelican is not None:
+        pages.keep_written_files()
     pages.reset()
     if memo.enabled and pelican is not None:
         removed = memo.prune()

@@ -220,12 +220,18 @@ def write_editions(generator, writer=None, only=None):
     try:
         for index, (path, local) in enumerate(jobs):
             pages.claim(("email", index))
-            html, text = _render(template, generator, local).split(EDITIONS_SEPARATOR, 1)
+            made = _render(template, generator, local, reusable=True)
+            if isinstance(made, pages.Reused):
+                if made.link():  # the last good output's two files
+                    continue
+                made = made.text()
+            html, text = made.split(EDITIONS_SEPARATOR, 1)
             # Relative to the build's output: a preview writes into the live
             # folder, not the one the generator was made for.
             relative = os.path.relpath(sanitised_join(base, path), base)
-            output.write(relative, html, base=base)
-            output.write(os.path.splitext(relative)[0] + ".txt", text, base=base)
+            for name, data in ((relative, html), (os.path.splitext(relative)[0] + ".txt", text)):
+                output.write(name, data, base=base)
+                pages.written(getattr(made, "memo_key", None), name)
     finally:
         _EDITIONS.update(template=None, generator=None, jobs=[])
 
@@ -235,10 +241,10 @@ def _editions(markup, css, width):
     return inline_styles(markup, css) + EDITIONS_SEPARATOR + text_edition(markup, width)
 
 
-def _render(template, generator, local):
+def _render(template, generator, local, reusable=None):
     # The page's context is made as it is rendered: one copy of the site's
     # context an essay, held for all of them, was 25 MB at 5,000 essays.
-    return template.render({**generator.context, **local})
+    return template.render({**generator.context, **local}, reusable=reusable)
 
 
 def _edition_in_worker(index):
