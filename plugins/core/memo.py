@@ -150,6 +150,7 @@ class Memo:
 
     def __init__(self, folder, salt=""):
         self.folder = Path(folder) if folder else None
+        self._root = os.fspath(self.folder) if folder else ""
         self.salt = salt
         self.pool = None  # the build's workers.Pool, when it has one
         self.journal = None  # in a worker: the keys it stored for its current task
@@ -165,17 +166,18 @@ class Memo:
         return key_for(self.salt, namespace, *parts, settings or "")
 
     def path(self, key):
-        return self.folder / key[:2] / key[2:]
+        # Strings, not Path objects: a build asks for tens of thousands.
+        return os.path.join(self._root, key[:2], key[2:])
 
     def has(self, key):
-        return self.enabled and isinstance(key, str) and self.path(key).is_file()
+        return self.enabled and isinstance(key, str) and os.path.isfile(self.path(key))
 
     def load(self, key):
         """(found, value, messages) without replaying the messages."""
         if not self.enabled:
             return False, None, []
         try:
-            with self.path(key).open("rb") as handle:
+            with open(self.path(key), "rb") as handle:
                 value, records = pickle.load(handle)
         except FileNotFoundError:
             return False, None, []

@@ -42,6 +42,7 @@ class Output:
 
     def __init__(self, folder, previous=None):
         self.folder = Path(folder)
+        self._prefix = os.path.join(os.path.abspath(self.folder), "")
         self.previous = Path(previous) if previous else None
         if self.previous is not None and self.previous.resolve() == self.folder.resolve():
             self.previous = None  # building in place: nothing to link from
@@ -50,6 +51,9 @@ class Output:
         self._lock = threading.Lock()
 
     def relative(self, path):
+        path = os.fspath(path)
+        if path.startswith(self._prefix) and "/." not in path and "//" not in path:
+            return path[len(self._prefix) :]  # the usual case, without relpath's work
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
     def write(self, path, data):
@@ -109,8 +113,10 @@ class Output:
             return False
         before, path = self.previous / relative, self.folder / relative
         try:
-            _remove(path)
             try:
+                os.link(before, path)
+            except FileExistsError:  # written earlier in this build
+                _remove(path)
                 os.link(before, path)
             except FileNotFoundError:
                 if not before.exists():

@@ -3,6 +3,7 @@
 import logging
 import os
 import pickle
+from pathlib import Path
 
 from pelican.log import LimitFilter
 
@@ -65,9 +66,9 @@ def test_an_unreadable_entry_is_computed_again(tmp_path):
     memo = memos.Memo(tmp_path, "s")
     key = memo.key("x")
     memo.compute(key, lambda: "first")
-    memo.path(key).write_bytes(b"not a pickle")
+    Path(memo.path(key)).write_bytes(b"not a pickle")
     assert memo.compute(key, lambda: "again") == "again"
-    assert pickle.loads(memo.path(key).read_bytes())[0] == "again"
+    assert pickle.loads(Path(memo.path(key)).read_bytes())[0] == "again"
 
 
 def test_a_result_that_cannot_be_kept_is_returned_and_named_not_raised(tmp_path, caplog):
