@@ -92,7 +92,8 @@ _STATE = {
     "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
     "by_workers": set(),  # memo keys of pages workers rendered in this build
     "stale": set(),  # source paths of essays changed in place (a preview's update)
-    "stats": [0, 0, 0],  # pages from earlier builds, rendered in this one, by workers
+    # pages from earlier builds, rendered in this one, by workers; linked as held
+    "stats": [0, 0, 0, 0],
     "written": {},  # memo key -> [what it read, [(file, inode, size, mtime)]] of this build
     "before": None,  # the same of the last build (``written files``), loaded once
 }
@@ -458,7 +459,7 @@ def memoised(key, function, *args, reads=(), output_name=None, reusable=False):
     ``output_name``: the file it becomes, for a recording (``Recording``);
     ``reusable``: the text is written as it is to files of the output (a
     page, a feed, a step's own files), so when the last good output holds
-    them this returns ``Reused`` instead of the text (``written_files``).
+    them this returns ``Reused`` instead of the text (``written_file``).
     Otherwise the text is a ``Rendered``, which knows its key.
     """
     memo = memos.current()
@@ -542,7 +543,8 @@ class Reused(str):
         if found is None or not all(found.link_unchanged(name) for name, *_ in self.files):
             return False
         for name, *_ in self.files:
-            written(self.memo_key, name)
+            written_file(self.memo_key, name)
+        _STATE["stats"][3] += len(self.files)
         return True
 
     def text(self):
@@ -563,7 +565,7 @@ def _reuse(memo, key, output_name, make):
     if entry is None or not entry[1] or not memo.has(key) or not _still_valid(entry[0]):
         return None
     previous = os.fspath(found.previous)
-    for name, inode, size, modified in entry[1]:
+    for name, inode, size, modified in entry[1]:  # each file still the one written
         try:
             status = os.stat(os.path.join(previous, name))
         except OSError:
@@ -572,22 +574,20 @@ def _reuse(memo, key, output_name, make):
             return None
     memo.used.add(key)
     memo.hits += 1
+    memos.replay(entry[2])
     _count_reused(key)
     _record_reads(output_name, (path for _, path, _ in entry[0]))
-    _STATE["written"][key] = [entry[0], []]
+    _STATE["written"][key] = [entry[0], [], entry[2]]
     return Reused(key, entry[1], make)
 
 
 def _note_reads(key, reads, records):
-    """A page made this build: what it read, its files noted as written.
-    One that logged messages is always taken from the memo (to log them)."""
-    if records:
-        _STATE["written"].pop(key, None)
-    else:
-        _STATE["written"][key] = [reads, []]
+    """A page made this build: what it read and logged, and (as they are
+    written, ``written_file``) its files."""
+    _STATE["written"][key] = [reads, [], list(records)]
 
 
-def written(key, name):
+def written_file(key, name):
     """``name`` (a path in the output) was written or linked with the text
     kept under memo ``key``: note its identity for the next build."""
     entry = _STATE["written"].get(key)
@@ -707,6 +707,8 @@ class MemoWriter(FeedWriter):
             os.makedirs(os.path.dirname(complete_path), exist_ok=True)
             with self._open_w(complete_path, "utf-8", override_output) as handle:
                 handle.write(text)
+        elif output.current() is not None:  # Pelican's writer wrote it, in parts
+            written_file(text.memo_key, output.current().relative(complete_path))
         return None
 
 
@@ -740,7 +742,7 @@ class _OutputFile(io.StringIO):
             self.write(self.reused.text())
         output.write(self.filename, self.getvalue().encode(self.encoding_name))
         if self.memo_key is not None and name is not None:
-            written(self.memo_key, name)
+            written_file(self.memo_key, name)
 
 
 class _DiscardingWriter(MemoWriter):
@@ -877,11 +879,16 @@ def reset():
     _RENDER.update(generator=None, items=[], write=None, listings=[])
     stats = _STATE["stats"]
     if any(stats):
-        logger.info("memo: %d pages and feeds reused, %d rendered (%d by workers)", *stats)
+        logger.info(
+            "memo: %d pages and feeds reused, %d rendered (%d by workers); "
+            "%d files linked as the last good output holds them",
+            *stats,
+        )
     recording = _RECORDING["current"]
     if recording is not None and _STATE["context"] is not None:
         recording.state = {key: _STATE[key] for key in Recording.KEPT}
-    _STATE.update(touched=None, site=None, context=None, objects={}, digests={}, stats=[0, 0, 0])
+    _STATE.update(touched=None, site=None, context=None, objects={}, digests={})
+    _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
     _STATE.update(written={}, before=None)
 

@@ -231,7 +231,7 @@ def write_editions(generator, writer=None, only=None):
             relative = os.path.relpath(sanitised_join(base, path), base)
             for name, data in ((relative, html), (os.path.splitext(relative)[0] + ".txt", text)):
                 output.write(name, data, base=base)
-                pages.written(getattr(made, "memo_key", None), name)
+                pages.written_file(getattr(made, "memo_key", None), name)
     finally:
         _EDITIONS.update(template=None, generator=None, jobs=[])
 

@@ -38,7 +38,8 @@ import os
 from pelican.utils import order_content, sanitised_join, set_date_tzinfo
 
 from plugins import core
-from plugins.core import config, essays, output, pipeline
+from plugins.core import config, essays, output, pages, pipeline
+from plugins.core import memo as memos
 from plugins.core.feeds import absolute_content, plain_text
 from plugins.core.pipeline import Order
 
@@ -130,11 +131,26 @@ def build_feed(articles, settings, path, title=None):
     return feed
 
 
+def feed_text(articles, settings, path, title=None):
+    """The JSON Feed file's text for ``articles``."""
+    return _json(build_feed(articles, settings, path, title))
+
+
+def _json(feed):
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
 def write_feed(output_path, path, feed):
+    write_text(output_path, path, _json(feed))
+
+
+def write_text(output_path, path, text):
+    """Write a feed's text; its path in the output."""
     target = sanitised_join(output_path, path)  # refuses a path outside the output
-    text = json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
-    output.write(os.path.relpath(target, output_path), text, base=output_path)
+    relative = os.path.relpath(target, output_path)
+    output.write(relative, text, base=output_path)
     logger.info('Writing "%s"', target)
+    return relative
 
 
 def _newest_first(articles, settings):
@@ -167,12 +183,34 @@ def feeds_to_write(generator):
 
 
 def write_feeds(generator, writer=None, only=None):
-    """Every feed, or only those that hold the essay ``only``."""
+    """Every feed, or only those that hold the essay ``only``.
+
+    Each feed is kept in the pages' memo, keyed by the site (its settings,
+    and every essay by URL) and checked against the essays it holds, as the
+    Atom feeds are: a rebuild writes again only the feeds whose essays
+    changed, and links the others from the last good output."""
     settings = generator.settings
     config.apply_defaults(settings)
+    memo_on = memos.current().enabled
     for path, title, articles in feeds_to_write(generator):
-        if only is None or any(article is only for article in articles[: max_items(settings)]):
+        included = articles[: max_items(settings)]
+        if only is not None and not any(article is only for article in included):
+            continue
+        if not memo_on:
             write_feed(generator.output_path, path, build_feed(articles, settings, path, title))
+            continue
+        site, _ = pages.site_digest(generator.context)
+        key = memos.key_for("json feed", site, path, title or "")
+        made = pages.memoised(
+            key, feed_text, articles, settings, path, title,
+            reads=included, output_name=path, reusable=True,
+        )  # fmt: skip
+        if isinstance(made, pages.Reused):
+            if made.link():
+                continue
+            made = made.text()
+        relative = write_text(generator.output_path, path, made)
+        pages.written_file(made.memo_key, relative)
 
 
 def write_feeds_of(article, generator):
