@@ -203,7 +203,7 @@ def write_feeds(generator, writer=None, only=None):
         key = memos.key_for("json feed", site, path, title or "")
         made = pages.memoised(
             key, feed_text, articles, settings, path, title,
-            reads=included, output_name=path, reusable=True,
+            reads=included, reusable=True,  # made again on essay_changed, not recorded
         )  # fmt: skip
         if isinstance(made, pages.Reused):
             if made.link():
