@@ -127,6 +127,7 @@ def open_services(settings):
     memo = memos.Memo(folder, memos.code_salt(PLUGIN_ROOT))
     if memo.enabled:
         memo.pool = Pool(memo, worker_count(settings), settings["WORKERS_MIN_TASKS"])
+        templates.keep_compiled(settings, folder)
     memos.start(memo)
     output.start(settings["OUTPUT_PATH"], settings["OUTPUT_REUSE_PATH"])
     _LAST["memo"] = memo

@@ -14,7 +14,12 @@ error at start rather than whichever came last in ``PLUGINS``.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass
+
+import jinja2
 
 from .pipeline import owner_of_module, takes_part
 
@@ -60,3 +65,27 @@ def install(generator, plugins=None):
         if takes_part(declared.owner, plugins):
             value = declared.value(generator.settings) if declared.per_settings else declared.value
             getattr(env, declared.kind)[declared.name] = value
+
+
+def keep_compiled(settings, folder):
+    """Have Pelican's template environments keep compiled templates in
+    ``folder`` between builds (Jinja's ``FileSystemBytecodeCache``, given
+    through Pelican's ``JINJA_ENVIRONMENT``): every build compiled the
+    theme's 70 templates again, a third of a second of a rebuild's.
+
+    A compiled template is only valid for the environment options it was
+    compiled with (extensions, delimiters), so the folder is named by those
+    options and Jinja's version; Jinja itself checks each template's source
+    and the Python version.  A cache given in the settings is left alone.
+    """
+    options = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    if "bytecode_cache" in options:
+        return
+    described = json.dumps(
+        [jinja2.__version__, {key: repr(value) for key, value in sorted(options.items())}]
+    )
+    name = "templates-" + hashlib.sha256(described.encode()).hexdigest()[:16]
+    directory = os.path.join(os.fspath(folder), name)
+    os.makedirs(directory, exist_ok=True)
+    options["bytecode_cache"] = jinja2.FileSystemBytecodeCache(directory)
+    settings["JINJA_ENVIRONMENT"] = options
