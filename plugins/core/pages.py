@@ -87,6 +87,8 @@ _STATE = {
     "touched": None,  # {id: content} read by the page being rendered
     "site": None,  # (digest, {key: id(value)}) of the shared context
     "site_order": ([], []),  # the shared context's keys and their values' ids, in order
+    "site_files": None,  # digests of the theme's, plugins' and content folder's other files
+    "before_build": {},  # what the last build was made of (``mostly_reused``)
     "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
@@ -99,6 +101,7 @@ _STATE = {
     "stats": [0, 0, 0, 0],
     "written": {},  # memo key -> [what it read, [(file, inode, size, mtime)]] of this build
     "before": None,  # the same of the last build (``written files``), loaded once
+    "inputs": None,  # digest of the code, theme, data files and settings (``mostly_reused``)
 }
 
 
@@ -339,18 +342,25 @@ def _files_digest(folder, skip):
     return digest.hexdigest()
 
 
+def _site_files(settings):
+    """Digests of the theme's and plugins' files and the content folder's
+    files that are not essays or pages (made once a build)."""
+    if _STATE["site_files"] is None:
+        sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
+        # Templates, and whatever else a theme or plugin folder holds beside code.
+        folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
+                   *config.plugin_folders(settings)]  # fmt: skip
+        found = [_files_digest(f, set()) for f in folders if f and os.path.isdir(f)]
+        found.append(_files_digest(settings["PATH"], sources))
+        _STATE["site_files"] = found
+    return _STATE["site_files"]
+
+
 def _site_digest(context):
-    settings = context
-    sources = {os.path.abspath(path) for _, path in _STATE["objects"]}
     digest = hashlib.sha256()
     digest.update(memos.current().salt.encode())
-    # Templates, and whatever else a theme or plugin folder holds beside code.
-    folders = [settings.get("THEME"), *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
-               *config.plugin_folders(settings)]  # fmt: skip
-    for folder in folders:
-        if folder and os.path.isdir(folder):
-            digest.update(_files_digest(folder, set()).encode())
-    digest.update(_files_digest(settings["PATH"], sources).encode())
+    for part in _site_files(context):
+        digest.update(part.encode())
     shared = {key: value for key, value in context.items() if key not in PER_PAGE}
     # Where the build goes is not what it makes.
     _feed(digest.update, {k: v for k, v in shared.items() if shapes_output(k)}, set())
@@ -632,16 +642,59 @@ def load_written_files():
     memo = memos.current()
     if _STATE["before"] is None and memo.enabled:
         found, value, _ = memo.load(memo.key(WRITTEN_FILES))
-        _STATE["before"] = value if found and isinstance(value, dict) else {}
+        usable = found and isinstance(value, dict) and isinstance(value.get("files"), dict)
+        _STATE["before_build"] = value if usable else {}
+        _STATE["before"] = value["files"] if usable else {}
 
 
 def keep_written_files():
-    """At the end of a build: this build's file identities, for the next."""
+    """At the end of a build: this build's file identities, for the next, with
+    what it was made of (``mostly_reused``)."""
     memo = memos.current()
     if not memo.enabled or output.current() is None or not _STATE["written"]:
         return
-    kept = {key: entry for key, entry in _STATE["written"].items() if entry[1]}
+    kept = {
+        "files": {key: entry for key, entry in _STATE["written"].items() if entry[1]},
+        "inputs": _STATE["inputs"],
+        "contents": {
+            key: _STATE["digests"][id(item)]
+            for key, item in _STATE["objects"].items()
+            if id(item) in _STATE["digests"]
+        },
+    }
     memo.store(memo.key(WRITTEN_FILES), kept, what="the identities of written files")
+
+
+# At most this many essays or pages changed since the last build: the build
+# renders their pages itself rather than fork render workers.
+FEW_CHANGED = 8
+
+
+def mostly_reused(settings):
+    """Whether this build's pages are nearly all the last build's: the same
+    code, theme, data files and settings, and at most ``FEW_CHANGED`` essays
+    or pages changed, added or removed.
+
+    Then render workers would render a few dozen pages, while handing them
+    every page (a lookup each, and the build waiting on them for the pages
+    they hold) costs more than the renders: at 5,000 essays, seconds.  The
+    essays' digests made here are the ones their pages are checked by (the
+    essays are settled once the generators are done, ``use_context``).
+    """
+    before = _STATE["before_build"]
+    inputs = _digest((memos.current().salt, _site_files(settings),
+                      {k: v for k, v in settings.items() if shapes_output(k)}))  # fmt: skip
+    _STATE["inputs"] = inputs
+    found = output.current()
+    if not before or found is None or found.previous is None or before.get("inputs") != inputs:
+        return False
+    contents = before.get("contents") or {}
+    changed = len(contents.keys() - _STATE["objects"].keys())
+    for key, item in _STATE["objects"].items():
+        changed += contents.get(key) != content_digest(item)
+        if changed > FEW_CHANGED:
+            return False
+    return True
 
 
 def _still_valid(reads):
@@ -826,6 +879,9 @@ def use_context(generators):
             if getattr(item, "source_path", None):
                 _STATE["objects"][(type(item).__qualname__, item.source_path)] = item
     load_written_files()
+    if mostly_reused(articles_generator.settings):
+        logger.debug("pages: few essays changed; no render workers")
+        return
     start_render_workers(articles_generator)
 
 
@@ -916,7 +972,7 @@ def reset():
     _STATE.update(digests={})
     _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
-    _STATE.update(written={}, before=None)
+    _STATE.update(written={}, before=None, before_build={}, site_files=None, inputs=None)
 
 
 # Recording a build for a long-lived preview -----------------------------------

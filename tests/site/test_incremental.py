@@ -237,3 +237,10 @@ def test_a_rebuild_links_the_files_the_last_output_holds_and_remakes_one_changed
     # Nearly every file came back as the identical file; the changed one did not.
     assert linked_as_held(log) >= len(pages_and_feeds) * 9 // 10
     assert (output / essay).read_bytes() == before[essay]
+    # With nothing changed, the build renders what is left itself...
+    assert "no render workers" in log
+    # ...but not after an edit to the theme, which every page shows.
+    edit_template(site, random.Random(SEED))
+    log = build_logged(site, output, site / "cache")
+    assert "no render workers" not in log
+    assert linked_as_held(log) < len(pages_and_feeds) // 2
