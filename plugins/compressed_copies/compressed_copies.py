@@ -19,13 +19,18 @@ copies match the files as published.
   compressed at brotli's best quality, 11;
 - a file whose gzip or brotli copy would not be smaller (a few hundred bytes
   or less) gets no copies;
-- every result (both copies) is kept in the build's memo under the SHA-256 of
-  the file and the settings, so a rebuild compresses only the files that
-  changed;
+- a file linked unchanged from the last good output (``plugins.core.output``)
+  gets that output's copies, linked all at once without reading the file;
+- every other result (both copies) is kept in the build's memo under the
+  SHA-256 of the file and the settings, so a rebuild compresses only the
+  files that changed;
 - what the memo lacks is compressed by the build's worker processes beside
   the build itself.
 
-Signals: ``finalized`` (at the core's ``COMPRESS`` step).
+Signals: ``finalized``, at the core's ``COMPRESS`` step (every file but those
+in folders still being written beside the build: the search index, which
+Pagefind writes meanwhile) and at ``COMPRESS_LATE`` (those folders, after
+the steps that wrote them have waited for that work at ``SETTLE``).
 
 Settings (defaults in ``DEFAULTS``):
   COMPRESSED_COPIES_EXTENSIONS      suffixes of the text files to compress

@@ -94,9 +94,9 @@ def fingerprinted_files(output):
 
     os.walk's directory entries know which names are files and which are
     folders, so only the few fingerprinted names are looked at (symbolic
-    links are followed to files, as before, and not into folders); a walk
-    that asked each of the output's 78,000 entries cost 1.3 s at 5,000
-    essays, this one 0.2 s.
+    links are followed to files, as before, and not into folders): at
+    5,000 essays (78,000 entries) rglob and a stat of each took 1.3-1.9 s of
+    the build, this walk 0.25-0.45 s.
     """
     root = os.fspath(output)
     found = []

@@ -12,8 +12,9 @@ next steps go on, and those fork worker processes.  A process forked while a
 thread of the build is starting Pagefind would hold the pipe through which
 the start reports its errors, and the start would wait for it to end;
 started by this process, which forks nothing else, Pagefind's runs share
-nothing with the build's workers.  The build starts this one from its own
-thread, before any of those forks, and its output goes to a file, not a pipe.
+nothing with the build's workers.  The build starts this one from its main
+thread, before the next steps fork, with its output going to a file, not a
+pipe, so no worker can hold the build waiting for it.
 
 Run as a script, not as ``plugins.site_search.runner``: importing the plugin
 package would import Pelican, for nothing.  Standard library only.
