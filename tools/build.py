@@ -141,6 +141,7 @@ def build(
     from pelican.log import LimitFilter  # noqa: PLC0415
     from pelican.settings import read_settings  # noqa: PLC0415
 
+    from plugins.core import output as outputs  # noqa: PLC0415
     from plugins.core.errors import BuildStop  # noqa: PLC0415
 
     output = Path(output).absolute()
@@ -177,6 +178,9 @@ def build(
             if debug:
                 traceback.print_exception(error, file=stream)
     finally:
+        # A build that stopped early may have left work running beside it
+        # (the search index's Pagefind runs): it ends before staging goes.
+        outputs.settle_all()
         root.removeHandler(collector)
         root.setLevel(old_level)
 

@@ -19,13 +19,18 @@ copies match the files as published.
   compressed at brotli's best quality, 11;
 - a file whose gzip or brotli copy would not be smaller (a few hundred bytes
   or less) gets no copies;
-- every result (both copies) is kept in the build's memo under the SHA-256 of
-  the file and the settings, so a rebuild compresses only the files that
-  changed;
+- a file linked unchanged from the last good output (``plugins.core.output``)
+  gets that output's copies, linked all at once without reading the file;
+- every other result (both copies) is kept in the build's memo under the
+  SHA-256 of the file and the settings, so a rebuild compresses only the
+  files that changed;
 - what the memo lacks is compressed by the build's worker processes beside
   the build itself.
 
-Signals: ``finalized`` (at the core's ``COMPRESS`` step).
+Signals: ``finalized``, at the core's ``COMPRESS`` step (every file but those
+in folders still being written beside the build: the search index, which
+Pagefind writes meanwhile) and at ``COMPRESS_LATE`` (those folders, after
+the steps that wrote them have waited for that work at ``SETTLE``).
 
 Settings (defaults in ``DEFAULTS``):
   COMPRESSED_COPIES_EXTENSIONS      suffixes of the text files to compress
@@ -110,12 +115,22 @@ def compress_file(path, quality):
     return compress(Path(path).read_bytes(), quality)
 
 
-def text_files(output_path, suffixes):
-    """The files under ``output_path`` with one of ``suffixes``, sorted."""
+def text_files(output_path, suffixes, skip=()):
+    """The files under ``output_path`` with one of ``suffixes``, as paths
+    relative to it (``/``-separated), sorted; none under the folders ``skip``
+    (relative)."""
+    root = os.fspath(output_path)
+    strip = len(os.path.join(root, ""))  # the root and one separator
+    skipped = {os.path.join(root, *folder.split("/")) for folder in skip}
     found = []
     # os.walk's directory entries know which are files: no stat per file.
-    for folder, _, names in os.walk(output_path):
-        found += [Path(folder, name) for name in names if os.path.splitext(name)[1] in suffixes]
+    for folder, dirs, names in os.walk(root):
+        if skipped:
+            dirs[:] = [name for name in dirs if os.path.join(folder, name) not in skipped]
+        # os.walk gives each folder as root + its path: no relpath needed.
+        prefix = folder[strip:].replace(os.sep, "/")
+        prefix = prefix + "/" if prefix else ""
+        found += [prefix + name for name in names if os.path.splitext(name)[1] in suffixes]
     return sorted(found)
 
 
@@ -123,24 +138,58 @@ def quality_for(path: Path, quality: int, best: set):
     return BEST_QUALITY if path.suffix in best else quality
 
 
+# The folders the first pass left to the second (written beside the build).
+_LATE = {"folders": []}
+
+
 def write_copies(pelican):
+    """Copies of every text file but those in folders still being written
+    beside the build (the search index), which ``write_late_copies`` does."""
+    out = output.current()
+    late = out.unfinished() if out is not None else []
+    _LATE["folders"] = late
+    copy_files(pelican, skip=late)
+
+
+def write_late_copies(pelican):
+    """Copies of the files in the folders ``write_copies`` left, now finished."""
+    folders, _LATE["folders"] = _LATE["folders"], []
+    root = Path(pelican.output_path)
+    for folder in folders:
+        if (root / folder).is_dir():
+            copy_files(pelican, under=folder)
+
+
+def copy_files(pelican, under=None, skip=()):
+    """Write the copies of the text files under the output (or its folder
+    ``under``), but those in the folders ``skip``."""
     settings = pelican.settings
     config.apply_defaults(settings)
     suffixes = set(settings["COMPRESSED_COPIES_EXTENSIONS"])
     best = set(settings["COMPRESSED_COPIES_BEST_EXTENSIONS"])
     memo, out = memos.current(), output.current()
-    jobs, kept = [], 0
-    for path in text_files(pelican.output_path, suffixes):
-        relative = out.relative(path) if out is not None else None
-        # A file the last good output already had: its copies are those too.
-        if (
-            out is not None
-            and out.is_unchanged(relative)
-            and out.link_unchanged(relative + ".gz")
-            and out.link_unchanged(relative + ".br")
-        ):
-            kept += 1
+    root = Path(pelican.output_path)
+    base = root / under if under else root
+    found = text_files(base, suffixes, skip)
+    if under:
+        found = [f"{under}/{relative}" for relative in found]
+    if out is not None and out.folder.resolve() != root.resolve():
+        out = None  # not this build's output (a test compressing a copy)
+    # A file the last good output already had: its copies are those too.
+    # Linked all at once, the .gz then the .br of those whose .gz was
+    # there; a file whose copies could not both be linked (it has none) goes
+    # to the memo.
+    kept = set()
+    if out is not None:
+        kept = {relative for relative in found if out.is_unchanged(relative)}
+        for suffix in (".gz", ".br"):
+            copies = [relative + suffix for relative in sorted(kept)]
+            kept -= {copy.removesuffix(suffix) for copy in out.link_unchanged_files(copies)}
+    jobs = []
+    for relative in found:
+        if relative in kept:
             continue
+        path = root / relative
         quality = quality_for(path, settings["COMPRESSED_COPIES_BROTLI_QUALITY"], best)
         digest = hashlib.sha256(path.read_bytes()).digest()
         jobs.append((memo.key("compressed copies", digest, METHOD, quality), path, quality))
@@ -157,12 +206,13 @@ def write_copies(pelican):
         written += 1
     compressed = memo.computed + memo.by_workers - computed_before
     logger.info(
-        "Wrote .gz and .br copies of %d files (%d compressed, %d from the memo, "
+        "Wrote .gz and .br copies of %d files%s (%d compressed, %d from the memo, "
         "%d unchanged since the last build)",
-        written + kept,
+        written + len(kept),
+        f" in {under}" if under else "",
         compressed,
         len(jobs) - compressed,
-        kept,
+        len(kept),
     )
 
 
@@ -170,3 +220,6 @@ def register():
     core.register()
     # After the HTML is rewritten, before the host configuration names the files.
     pipeline.on("finalized", write_copies, Order.COMPRESS)
+    # The folders written beside the build, once the steps writing them have
+    # waited for that work to end (Order.SETTLE).
+    pipeline.on("finalized", write_late_copies, Order.COMPRESS_LATE)

@@ -14,6 +14,13 @@ Each build knows which of its files are new or changed (``changed``), so the
 steps that work on finished files (compressed copies, the search index) do
 their work on those only and link the rest.
 
+Work beside the build (``in_background``): a step may leave a folder being
+written by a process of its own (the search index's Pagefind runs) while
+later steps go on; the steps that read finished files leave that folder
+alone (``unfinished``), and the step that started the work waits for it
+(``settle``) at its own place in the pipeline.  ``settle_all`` waits for
+whatever a failed build left running, so no process outlives its build.
+
 Text transforms (``add_transform``): a step that changes every file of a
 kind before it is written (minifying HTML, naming fingerprinted scripts)
 declares it here; the writer applies them to each page as it renders it, so
@@ -48,6 +55,8 @@ class Output:
             self.previous = None  # building in place: nothing to link from
         self.changed = set()  # relative paths written with new bytes
         self.linked = set()  # relative paths linked from the last good output
+        # {folder (relative): function that waits for the work writing it}
+        self._background = {}
         self._lock = threading.Lock()
 
     def relative(self, path):
@@ -130,6 +139,53 @@ class Output:
             self.linked.add(relative)
         return True
 
+    def link_unchanged_files(self, relatives):
+        """Link each of ``relatives`` from the last good output, as
+        ``link_unchanged`` does one; the ones that could not be linked.
+
+        For many files at once (the compressed copies of every unchanged
+        page): a file is linked first and removed only when one is in the
+        way, which in a fresh staging folder none is, so it costs one system
+        call, not two; paths are joined as strings.
+        """
+        if self.previous is None:
+            return list(relatives)
+        before_root, root = os.fspath(self.previous), os.fspath(self.folder)
+        linked, missed = [], []
+        for relative in relatives:
+            before, path = os.path.join(before_root, relative), os.path.join(root, relative)
+            try:
+                os.link(before, path)
+            except OSError:
+                # A file in the way, no folder for it yet, or none before:
+                # the general case.
+                if not self.link_unchanged(relative):
+                    missed.append(relative)
+                continue
+            linked.append(relative)
+        with self._lock:
+            self.changed.difference_update(linked)
+            self.linked.update(linked)
+        return missed
+
+    def in_background(self, folder, finish):
+        """``folder`` (relative) is being written by work beside the build
+        until ``finish()``, which waits for it, has been called by ``settle``."""
+        with self._lock:
+            self._background[folder] = finish
+
+    def unfinished(self):
+        """The folders (relative) still being written beside the build, sorted."""
+        with self._lock:
+            return sorted(self._background)
+
+    def settle(self, folder):
+        """Wait for the work writing ``folder``; what its ``finish`` returns
+        (None when no work was writing it)."""
+        with self._lock:
+            finish = self._background.pop(folder, None)
+        return None if finish is None else finish()
+
 
 def _remove(path):
     with contextlib.suppress(FileNotFoundError):
@@ -176,8 +232,22 @@ def current():
 
 
 def start(folder, previous=None):
+    settle_all()  # a build that failed may have left work running
     _CURRENT["output"] = Output(folder, previous)
     return _CURRENT["output"]
+
+
+def settle_all():
+    """Wait for every piece of work the current build left running beside it
+    (a build that stopped before the steps that wait for it)."""
+    found = current()
+    if found is None:
+        return
+    for folder in found.unfinished():
+        try:
+            found.settle(folder)
+        except Exception as error:  # the build already failed; this is tidying up
+            logger.info("output: work on %s ended with %s", folder, error)
 
 
 def write(path, data, base=None):

@@ -39,9 +39,11 @@ class Order(IntEnum):
     CONTENT = 50  # rewrite essays' rendered content: pages and feeds both carry it
     DERIVED = 60  # read the finished content (reading time, series, related essays, cards)
     WRITE = 70  # files written beside the pages (stylesheet, cards, feeds)
-    INDEX = 80  # the search index reads the finished pages
+    INDEX = 80  # the search index reads the finished pages (and indexes them beside the build)
     REWRITE = 90  # fingerprint scripts, minify HTML: every page is written
-    COMPRESS = 100  # compressed copies of the final bytes
+    COMPRESS = 100  # compressed copies of the final bytes (of folders no longer being written)
+    SETTLE = 104  # work started beside the build ends (the search index is complete)
+    COMPRESS_LATE = 107  # compressed copies of what that work wrote
     DEPLOY = 110  # host configuration naming the final files
     CLOSE = 200  # stop the workers, keep the memo
 

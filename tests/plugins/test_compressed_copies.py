@@ -2,13 +2,14 @@
 
 import gzip
 import pickle
+from pathlib import Path
 from types import SimpleNamespace
 
 import brotli
 import pytest
 
 from plugins.compressed_copies import compressed_copies as cc
-from plugins.core import config
+from plugins.core import config, output
 from tests.support import ROOT, build_memo, memo_entries
 
 PAGE = ("<!doctype html><title>t</title>" + "<p>Settlement takes two days. " * 200).encode()
@@ -110,3 +111,77 @@ def test_the_memo_keeps_one_entry_per_file_with_both_copies(tmp_path):
     copies = next(entry for entry in entries if entry is not None)
     assert gzip.decompress(copies[0]) == PAGE and brotli.decompress(copies[1]) == PAGE
     assert None in entries
+
+
+# Builds that link from the last good output ---------------------------------------
+
+
+@pytest.fixture
+def build_output():
+    """``start(folder, previous)``: a build's output service, as tools.build
+    starts it; the one before is back afterwards."""
+    before = output.current()
+    yield output.start
+    output.settle_all()
+    output._CURRENT["output"] = before
+
+
+def test_an_unchanged_file_takes_its_copies_from_the_last_output_and_a_changed_one_fresh_copies(
+    tmp_path, build_output, monkeypatch
+):
+    last, new = tmp_path / "last", tmp_path / "new"
+    last.mkdir()
+    for name in ("same.html", "edited.html", "renamed.js"):
+        (last / name).write_bytes(PAGE)
+    write_copies(last, tmp_path / "memo")
+    edited = PAGE.replace(b"two days", b"one day!")
+    out = build_output(new, last)
+    out.write("same.html", PAGE)
+    out.write("edited.html", edited)
+    # A file the output's bookkeeping does not know (a step renamed it in
+    # place) is not taken as unchanged, whatever its name.
+    (new / "renamed.js").write_bytes(edited)
+    compressed = []
+    monkeypatch.setattr(cc, "compress_file", lambda path, q: compressed.append(path) or None)
+    write_copies(new, tmp_path / "memo-2")
+    assert sorted(Path(p).name for p in compressed) == ["edited.html", "renamed.js"]
+    for suffix in (".gz", ".br"):
+        assert (new / f"same.html{suffix}").samefile(last / f"same.html{suffix}")
+        # compress_file gave nothing: no copies at all, none linked from before.
+        assert not (new / f"edited.html{suffix}").exists()
+        assert not (new / f"renamed.js{suffix}").exists()
+    assert out.is_unchanged("same.html.gz") and out.is_unchanged("same.html.br")
+
+
+def test_an_unchanged_file_whose_copies_the_last_output_lacks_is_compressed(tmp_path, build_output):
+    last, new = tmp_path / "last", tmp_path / "new"
+    last.mkdir()
+    (last / "page.html").write_bytes(PAGE)  # no copies: written before compression ran
+    out = build_output(new, last)
+    out.write("page.html", PAGE)
+    write_copies(new, tmp_path / "memo")
+    assert gzip.decompress((new / "page.html.gz").read_bytes()) == PAGE
+    assert brotli.decompress((new / "page.html.br").read_bytes()) == PAGE
+    assert not (last / "page.html.gz").exists()
+
+
+def test_a_folder_still_being_written_gets_its_copies_once_finished(tmp_path, build_output):
+    site = tmp_path / "site"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "index.html").write_bytes(PAGE)
+    (site / "pagefind" / "half.js").write_bytes(PAGE[:4000])
+    out = build_output(site)
+
+    def finish():
+        (site / "pagefind" / "half.js").write_bytes(PAGE)
+        return True
+
+    out.in_background("pagefind", finish)
+    with build_memo(tmp_path / "memo"):
+        cc.write_copies(pelican_for(site))
+        assert (site / "index.html.gz").is_file()
+        assert not (site / "pagefind" / "half.js.gz").exists()
+        assert out.settle("pagefind") is True
+        cc.write_late_copies(pelican_for(site))
+    assert gzip.decompress((site / "pagefind" / "half.js.gz").read_bytes()) == PAGE
+    assert out.unfinished() == []

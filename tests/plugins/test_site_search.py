@@ -8,8 +8,15 @@ from types import SimpleNamespace
 
 from pelican.settings import read_settings
 
+from plugins.core import output
 from plugins.site_search import shards
-from plugins.site_search.site_search import DEFAULTS, build_index, sort_entry_languages
+from plugins.site_search.site_search import (
+    DEFAULTS,
+    build_index,
+    finish_index,
+    index_folder,
+    sort_entry_languages,
+)
 from tests.conftest import FIXTURE_SHARD_SIZE
 from tests.support import FIXTURE_CONTENT, ROOT, fixture_essays, read_source
 
@@ -107,6 +114,58 @@ def test_indexing_the_same_site_twice_gives_identical_bytes(fixture_site, tmp_pa
         bundles.append(bundle_bytes(site / "pagefind"))
     assert bundles[0] == bundles[1] == bundles[2]
     assert bundles[0] == bundle_bytes(fixture_site.output / "pagefind")
+
+
+def test_a_build_indexes_beside_its_next_steps_and_the_shard_is_in_place_once_settled(
+    fixture_site, tmp_path
+):
+    """In a build, Pagefind runs while the steps after INDEX go on: the bundle
+    folder is marked as still being written until finish_index, and then
+    holds what indexing in one go gives."""
+    last = fixture_site.output
+    site, plain = tmp_path / "site", tmp_path / "plain"
+    shutil.copytree(last, site)
+    shutil.rmtree(site / "pagefind")
+    page = sorted(site.glob("essays/*/index.html"))[0]
+    text = page.read_bytes()
+    assert b"data-pagefind-body" in text
+    page.write_bytes(text.replace(b"</p>", b" Settled.</p>", 1))
+    shutil.copytree(site, plain)
+    pelican = SimpleNamespace(settings=search_settings(), output_path=str(site))
+    before = output.current()
+    try:
+        out = output.start(site, last)
+        build_index(pelican)
+        assert out.unfinished() == ["pagefind"]
+        assert not (site / "pagefind" / "shards.json").exists()
+        finish_index(pelican)
+        assert out.unfinished() == []
+    finally:
+        output.settle_all()
+        output._CURRENT["output"] = before
+    # Every shard but the edited page's is the last build's, linked.
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    entry = "pagefind-entry.json"
+    kept = [
+        name
+        for name in manifest["shards"]
+        if (site / "pagefind" / name / entry).samefile(last / "pagefind" / name / entry)
+    ]
+    assert len(kept) == len(manifest["shards"]) - 1
+    index_folder(search_settings(), plain)
+    assert bundle_bytes(site / "pagefind") == bundle_bytes(plain / "pagefind")
+
+
+def test_a_failed_pagefind_run_is_reported_and_its_shard_left_out(fixture_site, tmp_path, caplog):
+    site = tmp_path / "site"
+    shutil.copytree(fixture_site.output, site)
+    shutil.rmtree(site / "pagefind")
+    settings = {**search_settings(), "SITE_SEARCH_EXCLUDE": ["["]}  # not a CSS selector
+    assert index_folder(settings, site) is False
+    assert "Pagefind could not index" in caplog.text
+    manifest = json.loads((site / "pagefind" / "shards.json").read_text())
+    assert manifest["shards"] == {}
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["shards.json"]
 
 
 def test_entry_languages_are_written_in_name_order(tmp_path):
