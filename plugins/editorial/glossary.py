@@ -568,11 +568,17 @@ def read_site_glossary(settings):
     return terms
 
 
-def _link(markup, terms, matcher, page_path, skip=frozenset()):
-    """``link_first_uses`` as the memo keeps it: the terms used, by position."""
+def _link(markup, glossary, skip=frozenset(), note=None):
+    """``link_first_uses`` as the memo keeps it: the terms used, by position;
+    ``glossary`` is (terms, matcher, glossary page).  With ``note`` ((title,
+    language)), the markup of an essay that uses a term ends with its terms
+    note, kept in the memo with the links."""
+    terms, matcher, page_path = glossary
     linked, used = link_first_uses(
         markup, terms, matcher, lambda term: term_link(term, page_path), skip
     )
+    if note is not None and used:
+        linked += terms_note(used, page_path, *note)
     return linked, [terms.index(term) for term in used]
 
 
@@ -633,7 +639,11 @@ def link_essays(generator):
     if memo.pool is not None and matcher is not None:
         memo.pool.ahead(
             [
-                (linking.key(a, skip), _link, (a._content, terms, matcher, page_path, skip))
+                (
+                    linking.key(a, skip, note := linking.note(a)),
+                    _link,
+                    (a._content, (terms, matcher, page_path), skip, note),
+                )
                 for a, skip in jobs
                 if skip is not None
             ]
@@ -655,10 +665,17 @@ class Linking:
         self.settings = settings
         self.glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.chinese_except,
                                t.definition, term_link(t, page_path)) for t in terms])  # fmt: skip
+        # The matcher and the glossary are the same for every essay: hashed once.
+        self.digest = memos.key_for(self.matcher.pattern if self.matcher else "", self.glossary)
 
-    def key(self, article, skip):
-        parts = (article._content, self.matcher.pattern, self.glossary, sorted(skip))
+    def key(self, article, skip, note):
+        parts = (article._content, self.digest, sorted(skip), repr(note))
         return memos.current().key("glossary", *parts)
+
+    def note(self, article):
+        """(title, language) of the essay's terms note."""
+        words = interface.translator(self.settings, article.lang)
+        return words.gettext("Terms in this essay"), article.lang
 
     def link(self, article, skip=None):
         """Link the essay's first uses (from the memo when it can), except the
@@ -667,21 +684,19 @@ class Linking:
         if self.matcher is not None and article._content:
             if skip is None:
                 skip = skipped_terms(article, self.terms)
+            note = self.note(article)
             markup, positions = memos.current().compute(
-                self.key(article, skip),
+                self.key(article, skip, note),
                 _link,
                 article._content,
-                self.terms,
-                self.matcher,
-                self.page_path,
+                (self.terms, self.matcher, self.page_path),
                 skip,
+                note,
                 what=article.source_path,
             )
             used = [self.terms[index] for index in positions]
             if used:
-                words = interface.translator(self.settings, article.lang)
-                title = words.gettext("Terms in this essay")
-                set_content(article, markup + terms_note(used, self.page_path, title, article.lang))
+                set_content(article, markup)
         article.glossary_terms = used
         return used
 
