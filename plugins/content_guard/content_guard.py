@@ -77,7 +77,7 @@ from plugins.core import memo as memos
 from plugins.core.errors import BuildStop, report
 from plugins.core.pipeline import Order
 
-from . import body, metadata, site
+from . import body, links, metadata, site
 from .source import Problem, Source, load, pelican_quiet, shown_path
 
 logger = logging.getLogger(__name__)
@@ -128,58 +128,93 @@ def find_sources(settings, readers):
 
 def content_readers(settings):
     """Pelican's readers as the build makes them, told to keep reading past a
-    value Pelican cannot process, so every problem is found."""
+    value Pelican cannot process, so every problem is found, and to read the
+    readings the checks hold for the build (``reading.HELD``)."""
     readers = Readers(settings)
     for reader in readers.readers.values():
         if isinstance(reader, reading.SiteMarkdownReader):
             reader.strict = False
+            reader.hands_on = True
     return readers
 
 
 class SiteCheck:
     """One run of the checks over the whole site."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, hand_on=False):
         config.apply_defaults(settings)
         self.settings = settings
+        # In a build, each reading loaded here is held for the generators
+        # (``reading.HELD``); ``make check`` has no generator to take them.
+        self.hand_on = hand_on
         self.readers = content_readers(settings)
         self.context = site.new_context(settings)
         self.problems = []
         self.objects = []  # (source, Pelican's content object) of each readable file
+        self.ids = {}  # id(object) -> the ids in its content, kept with the file's checks
 
     def run(self):
         """(every problem in the site's essays and pages, in file order, the
         number of files checked)."""
         sources = find_sources(self.settings, self.readers)
+        # Each file is read and hashed once for its keys: (read key, check key).
+        keys = {path: self.keys(path, kind) for path, kind in sources if is_markdown(path)}
         memo = memos.current()
         if memo.pool is not None:
             # Workers read and check the files the memo lacks, from the last
             # (so the build's reader need not hand out the reading).
             memo.done.add("read ahead")
             memo.pool.ahead(
-                [(key, self.file_problems, (path, kind)) for key, path, kind in self.keyed(sources)]
+                [
+                    (key[1], self.file_checks, (path, kind))
+                    for path, kind in sources
+                    if (key := keys.get(path)) is not None
+                ]
             )
+        readable = []
         for path, kind in sources:
             try:
-                self.check_file(path, kind)
+                ids = self.check_file(path, kind, keys.get(path))
+                if ids is not None:
+                    readable.append((path, kind, keys[path], ids))
             except OSError as error:
-                self.problems.append(
-                    Problem(
-                        shown_path(path), 1, f"cannot be read ({error.strerror})", "check the file"
-                    )
-                )
-        site.check_uniqueness(self.objects, self.settings, self.problems)
+                self.cannot_read(path, error)
+        # Then Pelican's objects, all at once: making them says nothing the
+        # checks do not say better (Pelican's empty-alt warning, the reader's
+        # messages again), and silencing the log once costs less than per file.
+        with pelican_quiet():
+            for path, kind, key, ids in readable:
+                try:
+                    self.make_object(path, kind, key[0], ids)
+                except OSError as error:
+                    self.cannot_read(path, error)
+        addresses = site.place(self.objects, self.settings)
+        site.check_uniqueness(self.objects, self.settings, self.problems, addresses)
         site.check_translations(self.objects, self.problems)
         static = site.static_files(self.settings, {path for path, _ in sources})
-        site.check_links(self.objects, self.settings, self.context, static, self.problems)
+        site.check_links(
+            self.objects,
+            self.settings,
+            self.context,
+            static,
+            self.problems,
+            addresses=addresses,
+            ids=self.ids,
+        )
         self.problems.sort()
         return self.problems, len(sources)
 
-    def check_file(self, path, kind):
+    def cannot_read(self, path, error):
+        self.problems.append(
+            Problem(shown_path(path), 1, f"cannot be read ({error.strerror})", "check the file")
+        )
+
+    def check_file(self, path, kind, keys):
         """The file's own checks (one memo entry, keyed by the file and the
-        settings they read); its content object joins ``objects``."""
+        settings they read); when Pelican can make a content object of it,
+        the ids in its content (else None)."""
         shown = shown_path(path)
-        if not path.name.lower().endswith(MARKDOWN_EXTENSIONS):
+        if not is_markdown(path):
             self.problems.append(
                 Problem(
                     shown,
@@ -189,55 +224,57 @@ class SiteCheck:
                     "and summary of other formats are used as raw HTML)",
                 )
             )
-            return
-        key = self.check_key(path, kind)
-        if key is None:
+            return None
+        if keys is None:
             raise OSError(f"{path} cannot be read")
-        found, readable = memos.current().compute(key, self.file_problems, path, kind, what=shown)
+        found, ids = memos.current().compute(keys[1], self.file_checks, path, kind, what=shown)
         self.problems += found
-        if not readable:
-            return
-        # Making the content object says nothing the checks do not say better
-        # (Pelican's empty-alt warning, the reader's messages again).
-        with pelican_quiet():
-            item = self.readers.read_file(
-                base_path=self.settings["PATH"],
-                path=str(path.relative_to(self.settings["PATH"])),
-                content_class=site.KINDS[kind][1],
-                context=self.context,
-            )
+        return ids
+
+    def make_object(self, path, kind, read_key, ids):
+        """Pelican's content object of a readable file joins ``objects``."""
+        if self.hand_on and memos.current().enabled:
+            reading.HELD.hold(str(path), read_key)
+        item = self.readers.read_file(
+            base_path=self.settings["PATH"],
+            path=str(path.relative_to(self.settings["PATH"])),
+            content_class=site.KINDS[kind][1],
+            context=self.context,
+        )
         # Pelican skips a file without a title, and cannot group one whose
         # Translation is given twice (the checks said so): so do the checks
         # across files.
         if all(hasattr(item, name) for name in (*item.mandatory_properties, "slug")) and (
             isinstance(item.metadata.get("translation", ""), str)
         ):
-            self.objects.append((Source(path=path, shown=shown, kind=kind), item))
+            self.objects.append((Source(path=path, shown=shown_path(path), kind=kind), item))
+            self.ids[id(item)] = ids
 
-    def check_key(self, path, kind):
-        """The memo key of a file's own checks: the file (as its reading's key,
-        so the entry holds for the same reading), its path and what the checks
-        read besides; None when the file cannot be read."""
+    def keys(self, path, kind):
+        """(the file's reading key, the memo key of its own checks: the
+        reading's key, so the entry holds for the same reading, its path and
+        what the checks read besides); None when the file cannot be read."""
         memo = memos.current()
         read_key = reading.read_key(memo, self.settings, str(path))
         if read_key is None:
             return None
-        return memo.key("content checks", read_key, shown_path(path), kind, self.checks_part)
-
-    def keyed(self, sources):
-        """(check key, path, kind) of every Markdown file among ``sources``."""
-        for path, kind in sources:
-            if path.name.lower().endswith(MARKDOWN_EXTENSIONS):
-                key = self.check_key(path, kind)
-                if key is not None:
-                    yield key, path, kind
+        check_key = memo.key("content checks", read_key, shown_path(path), kind, self.checks_part)
+        return read_key, check_key
 
     def file_problems(self, path, kind):
         """(the file's own problems, whether Pelican can read it)."""
+        problems, ids = self.file_checks(path, kind)
+        return problems, ids is not None
+
+    def file_checks(self, path, kind):
+        """(the file's own problems, the ids in its content: None when Pelican
+        cannot read it).  The ids are for the checks of links to it
+        (``links.SiteMap``), which would otherwise scan every file's content
+        for them in every build."""
         problems = []
         source = load(path, kind, problems)
         if source is None:
-            return problems, False
+            return problems, None
         try:
             # What reading logs (Markdown's own warnings) is said here, once.
             result = reading.read_source(self.settings, str(path))
@@ -250,11 +287,11 @@ class SiteCheck:
                     "correct the Markdown or metadata it names",
                 )
             )
-            return problems, False
+            return problems, None
         with pelican_quiet():  # Pelican warns of a name with no slug: this says where
             metadata.check_metadata(source, result, self.settings, problems)
         body.check_body(source, result, self.settings, problems)
-        return problems, True
+        return problems, links.content_ids(result.content)
 
     @functools.cached_property
     def checks_part(self):
@@ -263,17 +300,22 @@ class SiteCheck:
         return memos.settings_part(self.settings, CHECK_SETTINGS) + repr(templates)
 
 
-def check_site(settings):
+def is_markdown(path):
+    return path.name.lower().endswith(MARKDOWN_EXTENSIONS)
+
+
+def check_site(settings, hand_on=False):
     """(every problem in the site's essays and pages, in file order, the
-    number of files checked)."""
-    return SiteCheck(settings).run()
+    number of files checked); with ``hand_on``, the readings are held for
+    the build's generators."""
+    return SiteCheck(settings, hand_on).run()
 
 
 def initialized(pelican):
     settings = pelican.settings
     if not settings["CONTENT_GUARD_ENABLED"]:
         return
-    problems, _ = check_site(settings)
+    problems, _ = check_site(settings, hand_on=True)
     if problems:
         report(problems)
         raise ContentErrors(problems)

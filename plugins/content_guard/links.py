@@ -63,22 +63,34 @@ def key(path):
 
 
 class SiteMap:
-    """The addresses of the site the build will write, and the ids of its pages."""
+    """The addresses of the site the build will write, and the ids of its pages.
 
-    def __init__(self, objects, settings, static):
+    ``addresses`` has each object's URL and output path (``site.place``),
+    ``ids`` the ids in each object's content by ``id(item)`` (``content_ids``,
+    kept with each file's own checks).
+    """
+
+    def __init__(self, objects, settings, static, addresses, ids):
         self.settings = settings
         self.prefix = urlsplit(settings.get("SITEURL") or "").path.rstrip("/")
         self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
+        self.addresses = addresses
         self.items = {}
         for source, item in objects:
-            for path in (item.url, item.save_as):
+            for path in addresses.by_id[id(item)]:
                 if path:
                     self.items.setdefault(key(path), (source, item))
         self.files = {key(path) for path in static}
-        self.listings = {key(path) for path in listing_paths(settings, objects)}
         self.theme_ids = template_ids(settings)
         self.objects = objects
+        self.content_ids = ids
         self._ids = {}
+
+    @functools.cached_property
+    def listings(self):
+        """Made only when a link leads to no page or file: every listing and
+        feed the essays put on the site."""
+        return {key(path) for path in listing_paths(self.settings, self.objects)}
 
     def target(self, path):
         """("item", (source, item)), ("file", path), ("listing", path) or None."""
@@ -96,11 +108,9 @@ class SiteMap:
         if item.metadata.get("template"):
             return None
         if id(item) not in self._ids:
-            found = {
-                tag.get("id")
-                for tag in bzhtml.start_tags(item._content or "")
-                if "id" in tag.attributes.lower() and tag.get("id")
-            }
+            found = self.content_ids.get(id(item))
+            if found is None:
+                found = content_ids(item._content)
             self._ids[id(item)] = found | self.theme_ids
         return self._ids[id(item)]
 
@@ -127,6 +137,15 @@ class SiteMap:
         return None
 
 
+def content_ids(content):
+    """The ids written in rendered content."""
+    return {
+        tag.get("id")
+        for tag in bzhtml.start_tags(content or "")
+        if "id" in tag.attributes.lower() and tag.get("id")
+    }
+
+
 def names_index(objects):
     """{slug, file stem or the slug of the stem: [items]} for guessing old addresses."""
     index = {}
@@ -150,9 +169,18 @@ def listing_paths(settings, objects):
     for setting in (*FEED_SETTINGS, "DRAFTS_URL", "INDEX_SAVE_AS"):
         if settings.get(setting):
             paths.add(settings[setting])
+    terms, dates = {}, set()
     for _, item in objects:
         if item.__class__.__name__ == "Article" and getattr(item, "status", "") == "published":
-            paths |= essay_listings(item, settings)
+            for kind, term in essay_terms(item):
+                # Essays share their terms: each one's addresses are made once.
+                terms.setdefault((kind, type(term), str(term)), (kind, term))
+            if getattr(item, "date", None):
+                dates.add(item.date)
+    for kind, term in terms.values():
+        paths |= term_listings(kind, term, settings)
+    for date in dates:
+        paths |= archive_listings(date, settings)
     theme = Path(settings.get("THEME") or "") / "static"
     if theme.is_dir():
         folder = settings.get("THEME_STATIC_DIR", "theme")
@@ -160,23 +188,31 @@ def listing_paths(settings, objects):
     return {path for path in paths if path is not None}
 
 
-def essay_listings(item, settings):
-    """The listings and feeds a published essay puts on the site."""
-    paths = set()
+def essay_terms(item):
+    """(kind, term) of an essay's category, tags and authors."""
     terms = [("category", getattr(item, "category", None))]
     terms += [("tag", tag) for tag in getattr(item, "tags", []) or []]
     terms += [("author", author) for author in getattr(item, "authors", []) or []]
-    for kind, term in terms:
-        if term is None or not getattr(term, "slug", ""):
-            continue
-        paths |= {term.url, term.save_as}
-        feeds = [settings.get(setting) for setting in TERM_FEEDS[kind]]
-        paths |= {str(feed).format(slug=term.slug) for feed in feeds if feed}
+    return terms
+
+
+def term_listings(kind, term, settings):
+    """The listing and feeds of one category, tag or author."""
+    if term is None or not getattr(term, "slug", ""):
+        return set()
+    paths = {term.url, term.save_as}
+    feeds = [settings.get(setting) for setting in TERM_FEEDS[kind]]
+    return paths | {str(feed).format(slug=term.slug) for feed in feeds if feed}
+
+
+def archive_listings(date, settings):
+    """The archives that list an essay of ``date``."""
+    paths = set()
     for archive in ARCHIVES:
         for suffix in ("_URL", "_SAVE_AS"):
             pattern = settings.get(archive + suffix)
-            if pattern and getattr(item, "date", None):
-                paths.add(pattern.format(date=item.date))
+            if pattern:
+                paths.add(pattern.format(date=date))
     return paths
 
 
@@ -203,6 +239,7 @@ class LinkCheck:
 
     def __init__(self, site, source, item, problems):
         self.site, self.source, self.item, self.problems = site, source, item, problems
+        self.url = site.addresses.url(item)
         self.after = {}
 
     def say(self, written, what, fix, line=None):
@@ -236,13 +273,13 @@ class LinkCheck:
                 return None
             return "absolute", urlsplit(written[len(site) :]).path, parts.fragment
         if not parts.path:
-            return "fragment", self.item.url, parts.fragment
+            return "fragment", self.url, parts.fragment
         if parts.path.startswith("/"):
             path = parts.path
             if self.site.prefix and (path + "/").startswith(self.site.prefix + "/"):
                 path = path[len(self.site.prefix) :]
             return "root", path, parts.fragment
-        base = f"{SENTINEL}/{self.item.url}"
+        base = f"{SENTINEL}/{self.url}"
         joined = urljoin(base, parts.path)
         if not joined.startswith(SENTINEL + "/"):
             joined = SENTINEL + "/" + posixpath.normpath(urlsplit(joined).path).lstrip("/")
@@ -316,7 +353,7 @@ class LinkCheck:
             return f"{{filename}}/{target[1].relative_source_path}{hash_part}"
         if kind == "file":
             return f"{{static}}/{target}"
-        here = posixpath.dirname(key(self.item.url).rstrip("/")) or "."
+        here = posixpath.dirname(key(self.url).rstrip("/")) or "."
         relative = posixpath.relpath(target or ".", here)
         return f"{relative.rstrip('.') or './'}{'/' if target.endswith('/') else ''}{hash_part}"
 
@@ -334,8 +371,9 @@ class LinkCheck:
         )
 
 
-def check_links(objects, settings, static, problems):
-    """Every link of every essay and page, against the site the build will write."""
-    site = SiteMap(objects, settings, static)
+def check_links(objects, settings, static, problems, *, addresses, ids):
+    """Every link of every essay and page, against the site the build will write
+    (``addresses`` and ``ids`` as ``SiteMap`` takes them)."""
+    site = SiteMap(objects, settings, static, addresses, ids)
     for source, item in objects:
         LinkCheck(site, source, item, problems).run()

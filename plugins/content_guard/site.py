@@ -68,7 +68,7 @@ def static_files(settings, sources):
 
 def place(objects, settings):
     """Pelican's grouping into originals and translations, by kind and status
-    as the generators group them, then the site's URL rule."""
+    as the generators group them, then the site's URL rule; the addresses."""
     by_group = {}
     for source, item in objects:
         status = getattr(item, "status", "published") or "published"
@@ -82,7 +82,21 @@ def place(objects, settings):
             )
         urls.place_all(name, [(originals, translations)], settings)
         translated |= {id(item) for item in translations}
-    return translated
+    return Addresses(objects)
+
+
+class Addresses:
+    """Each placed object's URL and output path, asked of Pelican once: it
+    formats them from the settings every time they are asked for."""
+
+    def __init__(self, objects):
+        self.by_id = {id(item): (item.url, item.save_as) for _, item in objects}
+
+    def url(self, item):
+        return self.by_id[id(item)][0]
+
+    def save_as(self, item):
+        return self.by_id[id(item)][1]
 
 
 def reserved_outputs(settings):
@@ -100,11 +114,11 @@ def _slug_line(source):
     return source.line_of_key("slug", source.line_of_key("title"))
 
 
-def check_uniqueness(objects, settings, problems):
-    """Each (slug, language) and each output path belongs to one file only.
+def check_uniqueness(objects, settings, problems, addresses):
+    """Each (slug, language) and each output path belongs to one file only
+    (``addresses``: what ``place`` returned).
 
     Every file of a clash gets its own message naming the others."""
-    place(objects, settings)
     reserved = reserved_outputs(settings)
     by_slug = {}
     for source, item in objects:
@@ -123,7 +137,7 @@ def check_uniqueness(objects, settings, problems):
                         "give one of them a different 'Slug:' (never change a published one)",
                     )
                 )
-            output = item.save_as
+            output = addresses.save_as(item)
             if not output:
                 continue
             if output in reserved:
@@ -202,11 +216,12 @@ def new_context(settings):
     }
 
 
-def check_links(objects, settings, context, static, problems):
+def check_links(objects, settings, context, static, problems, *, addresses, ids):
     """Every {filename}, {static} and {attach} link, in bodies and summaries,
     resolved by Pelican's own link replacement (``_update_content``, which
     ``get_content`` memoises for the build: these objects are not the build's).
-    ``context`` is the one the objects were made with."""
+    ``context`` is the one the objects were made with; ``addresses`` what
+    ``place`` returned, ``ids`` the ids in each object's content (``links``)."""
     context["generated_content"].update({i.relative_source_path: i for _, i in objects})
     context["static_content"].update(static)
     siteurl = settings.get("SITEURL", "")
@@ -238,7 +253,7 @@ def check_links(objects, settings, context, static, problems):
                         )
                     )
             check_static_copies(source, item, settings, problems)
-        links.check_links(objects, settings, static, problems)
+        links.check_links(objects, settings, static, problems, addresses=addresses, ids=ids)
 
 
 def check_static_copies(source, item, settings, problems):

@@ -23,6 +23,13 @@ Reading a file is one step, memoised as a whole:
 4. **Memo and workers**: the result is one memo entry keyed by the file's
    bytes, its path and the settings above; the files the memo lacks are read
    ahead by worker processes.
+5. **Handed on**: the content checks read every file before Pelican's
+   generators do.  Each reading they load is held (``HELD``) until the
+   generator's reader reads the same file, which takes it, and releases it,
+   instead of loading the memo entry again: the bytes are hashed again, so a
+   file changed in between is read again, and the messages of the reading
+   are logged then, as a memo hit logs them.  The readings held are the
+   ones whose content the checks' objects hold already.
 
 Why not Pelican's ``TYPOGRIFY``: Pelican typesets after the reader, in every
 language alike, and through smartypants' module-wide default, which it
@@ -35,6 +42,7 @@ order of ``PLUGINS`` decided whether titles were escaped.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -307,6 +315,59 @@ def read_source(settings, source_path) -> Reading:
     return memo.compute(key, read_uncached, settings, source_path, what=source_path)
 
 
+class HeldReadings:
+    """The readings the content checks loaded, held for Pelican's generators.
+
+    Entries belong to one build's memo; a build with another memo (the next
+    run of a long-lived preview) starts with none.
+    """
+
+    def __init__(self):
+        self.memo = None
+        self.entries = {}  # absolute path -> (memo key, Reading, messages)
+
+    def _of(self, memo):
+        if self.memo is not memo:
+            self.memo, self.entries = memo, {}
+        return self.entries
+
+    def hold(self, source_path, key):
+        """Load the reading of ``source_path`` (``key``: its memo key, made
+        from the bytes just read) and hold it; False when the memo lacks it."""
+        memo = memos.current()
+        found, value, records = memo.load(key)
+        if not found:
+            return False
+        memo.hits += 1
+        self._of(memo)[os.path.abspath(source_path)] = (key, value, records)
+        return True
+
+    def peek(self, source_path):
+        """The reading held for ``source_path``, its messages logged; None when none is."""
+        entry = self._of(memos.current()).get(os.path.abspath(source_path))
+        if entry is None:
+            return None
+        memos.replay(entry[2])
+        return entry[1]
+
+    def take(self, settings, source_path):
+        """The reading held for ``source_path``, released and its messages
+        logged, when the file is as it was when it was held; else None."""
+        memo = memos.current()
+        entries = self._of(memo)
+        entry = entries.pop(os.path.abspath(source_path), None) if entries else None
+        if entry is None or read_key(memo, settings, source_path) != entry[0]:
+            return None
+        memos.replay(entry[2])
+        return entry[1]
+
+    def __len__(self):
+        return len(self._of(memos.current()))
+
+
+HELD = HeldReadings()
+
+
 def read_ahead_once(settings):
     """At a build's first read (when the content checks, which read ahead
     themselves, are off): every Markdown file under PATH to the workers."""
@@ -345,10 +406,16 @@ class SiteMarkdownReader(MarkdownReader):
     """
 
     strict = True
+    # The content checks' reader reads what they hold (``HELD.hold``) and
+    # leaves it held; the build's reader takes it.
+    hands_on = False
 
     def read(self, source_path):
         read_ahead_once(self.settings)
-        reading = read_source(self.settings, source_path)
+        held = HELD.peek if self.hands_on else functools.partial(HELD.take, self.settings)
+        reading = held(source_path)
+        if reading is None:
+            reading = read_source(self.settings, source_path)
         if self.strict:
             # Reached only when the content checks are off: do as Pelican would.
             for key in reading.repeated:

@@ -29,6 +29,11 @@ A missing CSV file or column, an unknown key or chart type, a missing
 required key or a value that is not a number is an error naming the essay
 and line, so ``--fatal errors`` fails the build.
 
+An essay's charts are drawn once and kept in the memo, keyed by its
+rendered content, its chart blocks, the chart settings and every file of the
+data folder; an essay with no code block in its content has no chart to draw,
+and its source is not read.
+
 Called from ``editorial.py``: ``draw_charts`` after the essays are read,
 before any other feature touches their content; the plugin's
 ``initialized`` adds the data folder to STATIC_PATHS so every CSV is
@@ -53,6 +58,7 @@ breaks both the CSP and byte-identical builds.
 """
 
 import csv
+import hashlib
 import html
 import logging
 import re
@@ -64,6 +70,7 @@ from pathlib import Path
 import leather
 
 from plugins.core import config, essays
+from plugins.core import memo as memos
 
 from .common import set_content
 
@@ -427,13 +434,66 @@ def render_chart(body, fence_line, settings, ident, date_format, *, theme=SITE_T
     return figure_html(spec, svg, rows, data_path=data_path, date_format=date_format, ident=ident)
 
 
-def charts_in(article, settings):
-    """Replace the chart blocks in an article's content; returns how many."""
+# What drawing an essay's charts reads of the settings.
+CHART_SETTINGS = ("PATH", "CHARTS_DATA_PATH", "CHARTS_WIDTH", "CHARTS_HEIGHT", "CHARTS_COLORS")
+
+
+def data_digest(settings):
+    """Every file of the data folder (names and bytes), as one key part."""
+    folder = Path(settings["PATH"]) / settings["CHARTS_DATA_PATH"]
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                name = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
+                data = path.read_bytes()
+                for part in (name, data):
+                    digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()
+
+
+def charts_in(article, settings, data=None):
+    """Replace the chart blocks in an article's content; returns how many.
+
+    ``data`` is ``data_digest(settings)``, made once for all the essays.
+    """
+    markup = article._content
+    if CODE_BLOCK.search(markup) is None:
+        return 0  # no code block, so no chart block Markdown rendered
     source = Path(article.source_path)
     blocks = find_chart_blocks(source.read_text(encoding="utf-8"))
     if not blocks:
         return 0
-    markup = article._content
+    memo = memos.current()
+    if data is None:
+        data = data_digest(settings)
+    key = memo.key(
+        "charts",
+        markup,
+        repr(blocks),
+        str(source),
+        article.slug,
+        repr(article.date_format),
+        data,
+        settings=memos.settings_part(settings, CHART_SETTINGS),
+    )
+    markup, drawn = memo.compute(
+        key,
+        draw_blocks,
+        markup,
+        blocks,
+        (settings, source, article.slug, article.date_format),
+        what=article.source_path,
+    )
+    if drawn:
+        set_content(article, markup)
+    return drawn
+
+
+def draw_blocks(markup, blocks, essay):
+    """(markup with the chart blocks drawn, how many were drawn); ``essay`` is
+    (settings, source path, slug, date format)."""
+    settings, source, slug, date_format = essay
     position = 0
     drawn = 0
     for index, (body, fence_line) in enumerate(blocks, start=1):
@@ -446,24 +506,24 @@ def charts_in(article, settings):
                 break
         if match is None:
             continue
-        ident = f"chart-{article.slug}-{index}"
+        ident = f"chart-{slug}-{index}"
         try:
-            figure = render_chart(body, fence_line, settings, ident, article.date_format)
+            figure = render_chart(body, fence_line, settings, ident, date_format)
         except ChartError as exc:
-            logger.error("%s:%s: %s", source, exc.line, exc)
+            # As text: the message is kept with the memo entry and said again.
+            logger.error("%s:%s: %s", source, exc.line, str(exc))
             continue
         markup = markup[: match.start()] + figure + markup[match.end() :]
         position = match.start() + len(figure)
         drawn += 1
-    if drawn:
-        set_content(article, markup)
-    return drawn
+    return markup, drawn
 
 
-def draw_essay_charts(article, settings):
-    article.charts = charts_in(article, settings) if article._content else 0
+def draw_essay_charts(article, settings, data=None):
+    article.charts = charts_in(article, settings, data) if article._content else 0
 
 
 def draw_charts(generator):
+    data = data_digest(generator.settings)
     for article in essays.every(generator):
-        draw_essay_charts(article, generator.settings)
+        draw_essay_charts(article, generator.settings, data)

@@ -568,11 +568,17 @@ def read_site_glossary(settings):
     return terms
 
 
-def _link(markup, terms, matcher, page_path, skip=frozenset()):
-    """``link_first_uses`` as the memo keeps it: the terms used, by position."""
+def _link(markup, glossary, skip=frozenset(), note=None):
+    """``link_first_uses`` as the memo keeps it: the terms used, by position;
+    ``glossary`` is (terms, matcher, glossary page).  With ``note`` ((title,
+    language)), the markup of an essay that uses a term ends with its terms
+    note, kept in the memo with the links."""
+    terms, matcher, page_path = glossary
     linked, used = link_first_uses(
         markup, terms, matcher, lambda term: term_link(term, page_path), skip
     )
+    if note is not None and used:
+        linked += terms_note(used, page_path, *note)
     return linked, [terms.index(term) for term in used]
 
 
@@ -626,20 +632,21 @@ def link_essays(generator):
     memo = memos.current()
     linking = Linking(terms, matcher, page_path, settings)
     _LAST["linking"] = linking
-    jobs = []
+    jobs = []  # (essay, its task: (key, skip, note), or None when it has nothing to link)
     for article in everything:
-        skip = skipped_terms(article, terms) if matcher is not None and article._content else None
-        jobs.append((article, skip))
+        task = None
+        if matcher is not None and article._content:
+            task = linking.task(article, skipped_terms(article, terms))
+        jobs.append((article, task))
     if memo.pool is not None and matcher is not None:
         memo.pool.ahead(
             [
-                (linking.key(a, skip), _link, (a._content, terms, matcher, page_path, skip))
-                for a, skip in jobs
-                if skip is not None
+                (key, _link, (a._content, (terms, matcher, page_path), skip, note))
+                for a, (key, skip, note) in (job for job in jobs if job[1] is not None)
             ]
         )
-    for article, skip in jobs:
-        used = linking.link(article, skip)
+    for article, task in jobs:
+        used = linking.link(article, task)
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)
@@ -655,33 +662,38 @@ class Linking:
         self.settings = settings
         self.glossary = repr([(t.slug, t.term, t.aliases, t.chinese, t.chinese_except,
                                t.definition, term_link(t, page_path)) for t in terms])  # fmt: skip
+        # The matcher and the glossary are the same for every essay: hashed once.
+        self.digest = memos.key_for(self.matcher.pattern if self.matcher else "", self.glossary)
 
-    def key(self, article, skip):
-        parts = (article._content, self.matcher.pattern, self.glossary, sorted(skip))
-        return memos.current().key("glossary", *parts)
+    def task(self, article, skip):
+        """(memo key, terms skipped, (title, language) of the terms note) of
+        linking one essay, made once for the workers and the build."""
+        words = interface.translator(self.settings, article.lang)
+        note = (words.gettext("Terms in this essay"), article.lang)
+        parts = (article._content, self.digest, sorted(skip), repr(note))
+        return memos.current().key("glossary", *parts), skip, note
 
-    def link(self, article, skip=None):
+    def link(self, article, task=None):
         """Link the essay's first uses (from the memo when it can), except the
-        terms its ``Glossary_skip`` names; the terms used."""
+        terms its ``Glossary_skip`` names; the terms used.  ``task`` is what
+        ``task`` made for it, if it was made."""
         used = []
         if self.matcher is not None and article._content:
-            if skip is None:
-                skip = skipped_terms(article, self.terms)
+            if task is None:
+                task = self.task(article, skipped_terms(article, self.terms))
+            key, skip, note = task
             markup, positions = memos.current().compute(
-                self.key(article, skip),
+                key,
                 _link,
                 article._content,
-                self.terms,
-                self.matcher,
-                self.page_path,
+                (self.terms, self.matcher, self.page_path),
                 skip,
+                note,
                 what=article.source_path,
             )
             used = [self.terms[index] for index in positions]
             if used:
-                words = interface.translator(self.settings, article.lang)
-                title = words.gettext("Terms in this essay")
-                set_content(article, markup + terms_note(used, self.page_path, title, article.lang))
+                set_content(article, markup)
         article.glossary_terms = used
         return used
 

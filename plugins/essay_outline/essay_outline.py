@@ -191,19 +191,22 @@ def add_reading_time(generator):
     config.apply_defaults(settings)
     memo = memos.current()
     everything = essays.every(generator)
+    # Each essay's key is made once, for the workers and the build.
+    keys = [_count_key(a) for a in everything]
     if memo.pool is not None:
-        memo.pool.ahead([(_count_key(a), word_count_of, (a._content or "",)) for a in everything])
-    for article in everything:
-        count_essay(article, settings)
+        tasks = zip(keys, everything, strict=True)
+        memo.pool.ahead([(key, word_count_of, (a._content or "",)) for key, a in tasks])
+    for article, key in zip(everything, keys, strict=True):
+        count_essay(article, settings, key)
 
 
 def _count_key(article):
     return memos.current().key("word-count", article._content or "")
 
 
-def count_essay(article, settings):
+def count_essay(article, settings, key=None):
     words, cjk = memos.current().compute(
-        _count_key(article), word_count_of, article._content or "", what=article.source_path
+        key or _count_key(article), word_count_of, article._content or "", what=article.source_path
     )
     article.word_count = words
     article.cjk_count = cjk

@@ -9,6 +9,12 @@ tags in order, each tag's essays in the generator's order); never the essay
 itself or one of its translations.  Each essay's tags are counted over an
 index by tag, and only the essays that can make the cut are sorted.
 
+The ranking of every essay is one memo entry, keyed by what it reads: each
+published essay's source path, tags (by slug, as Pelican compares them) and
+date, and each essay's tags and translations.  A build in which no essay's
+tags, date or translations changed (an edited body) takes the ranking from
+the memo instead of counting tags over the whole site again.
+
 Why not pelican-related-posts: it looks tags up in the generator's
 ``defaultdict`` for drafts too, which creates empty tags, so a tag used only
 by a draft got an empty tag page and a feed whose ``<updated>`` came from the
@@ -21,6 +27,7 @@ from itertools import chain
 
 from plugins import core
 from plugins.core import config, essays, pipeline
+from plugins.core import memo as memos
 from plugins.core.pipeline import Order
 
 DEFAULTS = config.declare(__name__, {"RELATED_ESSAYS_MAX": 3}, prefixes=("RELATED_ESSAYS_",))
@@ -55,6 +62,11 @@ def related(article, index, limit):
     Ties on both are kept in the order the essays are first met: by the
     article's tags in order, then in the generator's order.
     """
+    return [index.articles[number] for number in related_numbers(article, index, limit)]
+
+
+def related_numbers(article, index, limit):
+    """``related``, as the essays' numbers in ``index``."""
     tags = getattr(article, "tags", [])
     shared = Counter(chain.from_iterable(index.by_tag.get(tag, ()) for tag in tags))
     own = [article, *getattr(article, "translations", [])]
@@ -70,7 +82,7 @@ def related(article, index, limit):
         candidates = list(shared.items())
     newest_first = index.newest_first
     candidates.sort(key=lambda item: (-item[1], newest_first[item[0]]))
-    return [index.articles[number] for number, _ in candidates[:limit]]
+    return [number for number, _ in candidates[:limit]]
 
 
 def limit_th_largest(values, limit):
@@ -83,12 +95,44 @@ def limit_th_largest(values, limit):
     raise ValueError("fewer values than the limit")
 
 
+def rank_all(everything, index, limit):
+    """The numbers of each essay's related essays, in the order of ``everything``."""
+    return [related_numbers(article, index, limit) for article in everything]
+
+
+def _tag_key(tag):
+    # Pelican's tags are equal when their slugs are: by_tag groups them so.
+    return (type(tag).__name__, getattr(tag, "slug", tag))
+
+
+def ranking_inputs(everything, index):
+    """Everything ``rank_all`` reads of the essays, as one key part."""
+    published = [
+        (article.source_path, [_tag_key(tag) for tag in getattr(article, "tags", [])],
+         article.date.timestamp() if getattr(article, "tags", []) else None)
+        for article in index.articles
+    ]  # fmt: skip
+    each = [
+        (article.source_path, [_tag_key(tag) for tag in getattr(article, "tags", [])],
+         [index.number.get(id(item)) for item in [article, *getattr(article, "translations", [])]])
+        for article in everything
+    ]  # fmt: skip
+    return repr((published, each))
+
+
 def add_related(generator):
     config.apply_defaults(generator.settings)
     index = PublishedIndex(generator.articles)
     limit = generator.settings["RELATED_ESSAYS_MAX"]
-    for article in essays.every(generator):
-        article.related_essays = related(article, index, limit)
+    everything = essays.every(generator)
+    memo = memos.current()
+    if memo.enabled:
+        key = memo.key("related essays", limit, ranking_inputs(everything, index))
+        ranking = memo.compute(key, rank_all, everything, index, limit)
+    else:
+        ranking = rank_all(everything, index, limit)
+    for article, numbers in zip(everything, ranking, strict=True):
+        article.related_essays = [index.articles[number] for number in numbers]
 
 
 def register():

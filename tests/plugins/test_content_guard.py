@@ -733,3 +733,40 @@ def test_a_memo_that_cannot_keep_results_names_the_essay_and_the_build_goes_on(s
         root.removeHandler(handler)
     assert result.ok, result.messages
     assert any("could not keep a result for" in m and "good.md" in m for m in messages)
+
+
+def test_a_check_from_the_memo_reports_what_a_first_check_does(tmp_path):
+    """Every problem of a warm check is the cold check's, links across files included."""
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    from plugins import core  # noqa: PLC0415
+    from plugins.content_guard.content_guard import check_site  # noqa: PLC0415
+    from plugins.core import config  # noqa: PLC0415
+    from tests.support import import_site_plugins  # noqa: PLC0415
+
+    import_site_plugins()
+    content = tmp_path / "content"
+    write_good_site(content)
+    for index, (_, where, data, _, _) in enumerate(CASES):
+        path = content / where
+        path = path.with_name(f"{path.stem}-{index}{path.suffix}")
+        path.write_bytes(data.replace(b"Slug: bad-essay", f"Slug: bad-essay-{index}".encode()))
+    # A link to a listing leads somewhere: it is only written root-relative.
+    (content / "essays" / "tagged.md").write_bytes(
+        essay(body="See [gold](/tag/gold/) and [x]({filename}good.md#nope).\n", slug="tagged")
+    )
+    override = {"PATH": str(content), "STATIC_PATHS": ["images"], "WORKERS": 0}
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+        **override, "MEMO_PATH": str(tmp_path / "memo")})  # fmt: skip
+    config.apply_defaults(settings)
+    runs = []
+    for _ in range(2):
+        with core.services(settings) as memo:
+            problems, _ = check_site(settings)
+            runs.append(([str(p) for p in problems], memo.computed))
+    (cold, computed), (warm, recomputed) = runs
+    assert computed > len(CASES) and recomputed == 0
+    assert warm == cold
+    tagged = [p for p in cold if "tagged.md" in p]
+    assert any("link /tag/gold/ is root-relative" in p for p in tagged), tagged
+    assert any("has no element with the id 'nope'" in p for p in tagged), tagged

@@ -158,3 +158,57 @@ def test_an_edited_file_is_read_again(tmp_path):
         assert "One." in reading.read_source(settings, str(path)).content
         path.write_text("Title: T\nDate: 2026-01-01\n\nTwo.\n", encoding="utf-8")
         assert "Two." in reading.read_source(settings, str(path)).content
+
+
+def test_a_reading_the_checks_hold_is_taken_once_by_the_build_and_said_again(
+    tmp_path, monkeypatch, caplog
+):
+    path = tmp_path / "essay.md"
+    path.write_text("Title: T\nDate: 2026-01-01\n\nBody.\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    config.apply_defaults(settings)
+    with build_memo(tmp_path / "memo") as memo:
+        reading.read_source(settings, str(path))
+        key = reading.read_key(memo, settings, str(path))
+        # The reading's messages, as its memo entry keeps them.
+        entry = memo.path(key)
+        value, _ = pickle.loads(entry.read_bytes())
+        said = [("plugins.test", 30, "said while reading", (), {})]
+        entry.write_bytes(pickle.dumps((value, said)))
+        assert reading.HELD.hold(str(path), key)
+        assert len(reading.HELD) == 1
+
+        def no_memo(*args):
+            raise AssertionError("loaded from the memo again")
+
+        monkeypatch.setattr(memo, "load", no_memo)
+        caplog.clear()
+        item = Readers(settings).read_file(str(tmp_path), "essay.md")
+        assert "Body." in item._content
+        assert len(reading.HELD) == 0  # released as taken
+        assert [r.getMessage() for r in caplog.records] == ["said while reading"]
+
+
+def test_a_file_changed_after_its_reading_was_held_is_read_again(tmp_path):
+    path = tmp_path / "essay.md"
+    path.write_text("Title: T\nDate: 2026-01-01\n\nOne.\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    config.apply_defaults(settings)
+    with build_memo(tmp_path / "memo") as memo:
+        reading.read_source(settings, str(path))
+        assert reading.HELD.hold(str(path), reading.read_key(memo, settings, str(path)))
+        path.write_text("Title: T\nDate: 2026-01-01\n\nTwo.\n", encoding="utf-8")
+        item = Readers(settings).read_file(str(tmp_path), "essay.md")
+    assert "Two." in item._content and "One." not in item._content
+    assert len(reading.HELD) == 0
+
+
+def test_held_readings_belong_to_one_build(tmp_path):
+    path = tmp_path / "essay.md"
+    path.write_text("Title: T\nDate: 2026-01-01\n\nOne.\n", encoding="utf-8")
+    settings = settings_for(tmp_path)
+    with build_memo(tmp_path / "memo") as memo:
+        reading.read_source(settings, str(path))
+        assert reading.HELD.hold(str(path), reading.read_key(memo, settings, str(path)))
+    with build_memo(tmp_path / "memo"):
+        assert len(reading.HELD) == 0

@@ -3,7 +3,9 @@
 import copy
 import importlib.util
 import re
+import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import leather
 import pytest
@@ -11,11 +13,12 @@ import pytest
 from plugins.editorial.charts import (
     ChartError,
     ChartTheme,
+    charts_in,
     find_chart_blocks,
     parse_spec,
     render_chart,
 )
-from tests.support import ROOT
+from tests.support import ROOT, build_memo
 
 SOURCE = """Title: x
 
@@ -145,3 +148,45 @@ def test_a_chart_theme_colours_only_its_own_chart(settings, body):
     # The header (first group) holds the legend, only on the line chart (two series).
     legend = fills("{*}g/{*}g/{*}g[1]/{*}g/{*}g/{*}text")
     assert legend == (["#000", "#000"] if body is LINE else [])
+
+
+def _get_content(essay):
+    return essay._content
+
+
+_get_content.cache = {}  # as Pelican's memoised get_content has
+
+
+class _Essay:
+    """An essay as charts_in sees it."""
+
+    get_content = _get_content
+
+    def __init__(self, source, content):
+        self.source_path, self._content = str(source), content
+        self.slug, self.date_format = "t", "%-d %B %Y"
+
+
+def test_an_essay_without_a_code_block_is_not_read_again(tmp_path, settings):
+    essay = _Essay(tmp_path / "missing.md", "<p>No code here.</p>")
+    assert charts_in(essay, settings) == 0
+
+
+def test_drawn_charts_are_kept_in_the_memo_until_the_data_change(tmp_path, settings):
+    shutil.copytree(Path(settings["PATH"]) / "data", tmp_path / "data")
+    settings = {**settings, "PATH": str(tmp_path)}
+    (tmp_path / "essay.md").write_text(SOURCE, encoding="utf-8")
+    block = "csv: deposits.csv\nx: year\ny: deposits\ntitle: Deposits\n"
+    markup = f'<div class="highlight"><pre><span></span><code>{block}</code></pre></div>'
+    with build_memo(tmp_path / "memo") as memo:
+        first = _Essay(tmp_path / "essay.md", markup)
+        assert charts_in(first, settings) == 1
+        second = _Essay(tmp_path / "essay.md", markup)
+        assert charts_in(second, settings) == 1
+        assert second._content == first._content and '<figure class="chart"' in first._content
+        assert memo.computed == 1
+        csv = tmp_path / "data" / "deposits.csv"
+        csv.write_text(csv.read_text(encoding="utf-8") + "2031,999\n", encoding="utf-8")
+        third = _Essay(tmp_path / "essay.md", markup)
+        assert charts_in(third, settings) == 1
+        assert memo.computed == 2 and third._content != first._content

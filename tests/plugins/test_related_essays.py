@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from plugins.related_essays.related_essays import add_related
+from tests.support import build_memo
 
 
 class Essay:
@@ -76,3 +77,22 @@ def test_essay_with_repeated_tag_counts_it_each_time():
         Essay("shares-a", "a", 2),
     ]
     assert related_names(essays, limit=1)["own"] == ["shares-a"]
+
+
+def test_the_ranking_is_kept_in_the_memo_by_the_tags_and_dates_it_reads(tmp_path):
+    def site():
+        return [Essay("a", "x y", 1), Essay("b", "x", 2), Essay("c", "y", 3), Essay("d", "z", 4)]
+
+    with build_memo(tmp_path / "memo") as memo:
+        first = related_names(site(), limit=1)
+        assert memo.computed == 1
+        # New objects, same tags and dates (a build after a body was edited).
+        assert related_names(site(), limit=1) == first
+        assert (memo.computed, memo.hits) == (1, 1)
+        essays = site()
+        essays[3].tags = ["x"]  # d is newer than b and now shares x with a
+        assert related_names(essays, limit=1)["a"] == ["d"]
+        essays = site()
+        essays[1].date = essays[1].date.replace(day=9)  # b is now newer than c
+        assert related_names(essays, limit=1)["a"] == ["b"]
+        assert memo.computed == 3
