@@ -86,6 +86,9 @@ def keep_compiled(settings, folder):
     )
     name = "templates-" + hashlib.sha256(described.encode()).hexdigest()[:16]
     directory = os.path.join(os.fspath(folder), name)
-    os.makedirs(directory, exist_ok=True)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return  # no folder for them (the memo's is unusable): templates are compiled
     options["bytecode_cache"] = jinja2.FileSystemBytecodeCache(directory)
     settings["JINJA_ENVIRONMENT"] = options

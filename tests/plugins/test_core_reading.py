@@ -2,6 +2,7 @@
 
 import pickle
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pelican import readers
@@ -171,7 +172,7 @@ def test_a_reading_the_checks_hold_is_taken_once_by_the_build_and_said_again(
         reading.read_source(settings, str(path))
         key = reading.read_key(memo, settings, str(path))
         # The reading's messages, as its memo entry keeps them.
-        entry = memo.path(key)
+        entry = Path(memo.path(key))
         value, _ = pickle.loads(entry.read_bytes())
         said = [("plugins.test", 30, "said while reading", (), {})]
         entry.write_bytes(pickle.dumps((value, said)))
