@@ -31,7 +31,13 @@ So an edit to one essay's text renders again its own page and the few pages
 that show it (listings, neighbours, related essays, feeds), not the whole
 site.  On a cold build, workers forked from the build render the listings
 and then essay pages from the last while the build renders from the first
-(``start_render_workers``).
+(``start_render_workers``); when few essays changed since the last build
+(``mostly_reused``), the build renders them itself.
+
+A page whose key and reads are unchanged is not even read from the memo
+when the last good output still holds the very file it was written to
+(``written_file``: inode, size and time, kept for the next build as one
+memo entry): that file is linked into the new output.
 
 Output is byte-identical to a plain render: a reused page is the string the
 template returned for the same inputs, and messages logged while it was
