@@ -180,7 +180,7 @@ def copy_files(pelican, under=None, skip=()):
     # there; a file whose copies could not both be linked (it has none) goes
     # to the memo.
     kept = set()
-    if out is not None:
+    if out is not None and _made_as_before(memo, out, settings):
         kept = {relative for relative in found if out.is_unchanged(relative)}
         for suffix in (".gz", ".br"):
             copies = [relative + suffix for relative in sorted(kept)]
@@ -218,6 +218,38 @@ def copy_files(pelican, under=None, skip=()):
         len(jobs) - compressed,
         len(kept),
     )
+
+
+def _made_as_before(memo, out, settings):
+    """Whether the last good output's copies were made as this build makes
+    them (the same method and qualities), so an unchanged file's copies can
+    be linked from it; notes for the next build how this one makes them.
+
+    Kept in the memo under the identity of the output folder (a build's
+    staging folder keeps its inode when it is renamed into place): a change
+    to the brotli quality then compresses every file again, as a clean build
+    does, instead of linking copies made at the old quality.
+    """
+    if not memo.enabled:
+        return False
+    made_with = METHOD + memos.settings_part(settings, MADE_WITH)
+    memo.store(_folder_key(memo, out.folder), made_with)
+    if out.previous is None:
+        return False
+    try:
+        found, before, _ = memo.load(_folder_key(memo, out.previous))
+    except OSError:
+        return False
+    return found and before == made_with
+
+
+# The settings the copies of a file depend on (besides METHOD).
+MADE_WITH = ("COMPRESSED_COPIES_BROTLI_QUALITY", "COMPRESSED_COPIES_BEST_EXTENSIONS")
+
+
+def _folder_key(memo, folder):
+    status = os.stat(folder)
+    return memo.key("compressed copies made with", status.st_dev, status.st_ino)
 
 
 def _write_pair(path, copies):

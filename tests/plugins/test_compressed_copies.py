@@ -133,6 +133,7 @@ def test_an_unchanged_file_takes_its_copies_from_the_last_output_and_a_changed_o
     last.mkdir()
     for name in ("same.html", "edited.html", "renamed.js"):
         (last / name).write_bytes(PAGE)
+    build_output(last, None)
     write_copies(last, tmp_path / "memo")
     edited = PAGE.replace(b"two days", b"one day!")
     out = build_output(new, last)
@@ -143,7 +144,7 @@ def test_an_unchanged_file_takes_its_copies_from_the_last_output_and_a_changed_o
     (new / "renamed.js").write_bytes(edited)
     compressed = []
     monkeypatch.setattr(cc, "compress_file", lambda path, q: compressed.append(path) or None)
-    write_copies(new, tmp_path / "memo-2")
+    write_copies(new, tmp_path / "memo")
     assert sorted(Path(p).name for p in compressed) == ["edited.html", "renamed.js"]
     for suffix in (".gz", ".br"):
         assert (new / f"same.html{suffix}").samefile(last / f"same.html{suffix}")
@@ -185,3 +186,29 @@ def test_a_folder_still_being_written_gets_its_copies_once_finished(tmp_path, bu
         cc.write_late_copies(pelican_for(site))
     assert gzip.decompress((site / "pagefind" / "half.js.gz").read_bytes()) == PAGE
     assert out.unfinished() == []
+
+
+def test_copies_made_at_another_quality_are_not_linked_from_the_last_output(tmp_path, build_output):
+    """An incremental build after the brotli quality changed writes the copies
+    a clean build at the new quality writes."""
+    last, new, clean = tmp_path / "last", tmp_path / "new", tmp_path / "clean"
+    for folder in (last, clean):
+        folder.mkdir()
+        (folder / "page.html").write_bytes(PAGE)
+    build_output(last, None)
+    write_copies(last, tmp_path / "memo")
+    out = build_output(new, last)
+    out.write("page.html", PAGE)
+    assert out.is_unchanged("page.html")
+    with build_memo(tmp_path / "memo", 0):
+        pelican = pelican_for(new)
+        pelican.settings["COMPRESSED_COPIES_BROTLI_QUALITY"] = 4
+        cc.write_copies(pelican)
+    build_output(clean, None)
+    with build_memo(tmp_path / "clean-memo", 0):
+        pelican = pelican_for(clean)
+        pelican.settings["COMPRESSED_COPIES_BROTLI_QUALITY"] = 4
+        cc.write_copies(pelican)
+    assert not (new / "page.html.br").samefile(last / "page.html.br")
+    assert (new / "page.html.br").read_bytes() == (clean / "page.html.br").read_bytes()
+    assert (new / "page.html.br").read_bytes() != (last / "page.html.br").read_bytes()
