@@ -94,7 +94,9 @@ _STATE = {
     "site": None,  # (digest, {key: id(value)}) of the shared context
     "site_order": ([], []),  # the shared context's keys and their values' ids, in order
     "site_files": None,  # digests of the theme's, plugins' and content folder's other files
-    "before_build": {},  # what the last build was made of (``mostly_reused``)
+    # what the last build wrote and was made of (``written files``): None
+    # until loaded, once a build
+    "before_build": None,
     "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
@@ -105,8 +107,9 @@ _STATE = {
     "stale": set(),  # source paths of essays changed in place (a preview's update)
     # pages from earlier builds, rendered in this one, by workers; linked as held
     "stats": [0, 0, 0, 0],
-    "written": {},  # memo key -> [what it read, [(file, inode, size, mtime)]] of this build
-    "before": None,  # the same of the last build (``written files``), loaded once
+    # memo key -> [(keys read, digest of their digests), [(file, inode, size, mtime)],
+    # messages] of this build
+    "written": {},
     "inputs": None,  # digest of the code, theme, data files and settings (``mostly_reused``)
     "read_keys": {},  # (class, source path) -> itself: one object for all pages' reads
 }
@@ -426,7 +429,7 @@ class _MemoTemplate:
         """The page's text (``Rendered``), or ``Reused`` when the last good
         output holds it as written (``memoised``): a page of the site is
         reusable; a step's own text only when the step says it writes it to
-        files as it is (``reusable=True``) and notes them (``written``)."""
+        files as it is (``reusable=True``) and notes them (``written_file``)."""
         finish = self._finish(localcontext)
         if not memos.current().enabled:
             return finish(self.template.render(localcontext))
@@ -599,7 +602,7 @@ WRITTEN_FILES = "written files"  # the memo namespace of the identities of files
 
 
 def _reuse(memo, key, output_name, make):
-    before = _STATE["before"]
+    before = (_STATE["before_build"] or {}).get("files")
     found = output.current()
     if not before or found is None or found.previous is None:
         return None
@@ -650,7 +653,7 @@ def _reads_unchanged(keys, combined):
     there with the digests they had."""
     objects, stale = _STATE["objects"], _STATE["stale"]
     if stale and any(path in stale for _, path in keys):
-        return False
+        return False  # an essay changed in place: no need to digest the others
     found = [objects.get(key) for key in keys]
     if any(item is None for item in found):
         return False
@@ -675,11 +678,10 @@ def load_written_files():
     """The last build's file identities, before pages are written (and before
     render workers are forked, which then share them)."""
     memo = memos.current()
-    if _STATE["before"] is None and memo.enabled:
+    if _STATE["before_build"] is None and memo.enabled:
         found, value, _ = memo.load(memo.key(WRITTEN_FILES))
         usable = found and isinstance(value, dict) and isinstance(value.get("files"), dict)
         _STATE["before_build"] = value if usable else {}
-        _STATE["before"] = value["files"] if usable else {}
 
 
 def keep_written_files():
@@ -733,14 +735,10 @@ def mostly_reused(settings):
 
 
 def _still_valid(reads):
-    objects, stale = _STATE["objects"], _STATE["stale"]
-    if stale and any(path in stale for _, path, _ in reads):
-        return False  # an essay changed in place: no need to digest the others
-    for class_name, path, digest in reads:
-        current = objects.get((class_name, path))
-        if current is None or content_digest(current) != digest:
-            return False
-    return True
+    """``_reads_unchanged`` for reads as a memo entry keeps them: (class,
+    source path, digest) each."""
+    keys = tuple((class_name, path) for class_name, path, _ in reads)
+    return _reads_unchanged(keys, _digest_of(digest for _, _, digest in reads))
 
 
 class MemoWriter(FeedWriter):
@@ -1007,7 +1005,7 @@ def reset():
     _STATE.update(digests={})
     _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
-    _STATE.update(written={}, before=None, before_build={}, site_files=None, inputs=None)
+    _STATE.update(written={}, before_build=None, site_files=None, inputs=None)
     _STATE.update(read_keys={})
 
 
