@@ -11,6 +11,13 @@ command exits 1.  A swap that was interrupted is completed on the next run.
 Files whose bytes did not change are hard links to the last good output's,
 which nothing rewrites in place.
 
+The output a swap replaces is kept as ``.<output>.superseded`` until the
+next build, which removes it in a process of its own while it builds: at
+5,000 essays removing its 55,000 files and folders took a rebuild 0.4 s on
+an idle disk and several seconds on a busy one, all of it waited for at the
+end.  It costs little room, since its unchanged files are the same files as
+the output's (hard links).
+
 Every message is printed plainly: content errors as ``path:line: what is wrong
 — how to fix it``, anything else with its level.  Failures inside Pelican (a
 broken template, a plugin's exception) are reported in one line each, with the
@@ -23,6 +30,7 @@ import argparse
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 import traceback
@@ -78,12 +86,17 @@ def staging_paths(output: Path):
     )
 
 
+def superseded_path(output: Path):
+    """Where the output a swap replaced waits for the next build to remove it."""
+    return output.with_name(f".{output.name}.superseded")
+
+
 def recover(output: Path):
-    """Finish a swap that was interrupted between its two renames."""
+    """Finish a swap that was interrupted between its renames."""
     _, previous = staging_paths(output)
     if previous.exists():
         if output.exists():
-            shutil.rmtree(previous)
+            supersede(previous, output)
         else:
             os.replace(previous, output)
 
@@ -93,7 +106,41 @@ def swap_in(staging: Path, output: Path):
     if output.exists():
         os.replace(output, previous)
     os.replace(staging, output)
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.exists():
+        supersede(previous, output)
+
+
+def supersede(previous: Path, output: Path):
+    superseded = superseded_path(output)
+    shutil.rmtree(superseded, ignore_errors=True)  # only if its removal failed
+    os.replace(previous, superseded)
+
+
+# -I -S: the standard library only, whatever the environment says.
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+class Removal:
+    """A folder removed by a process of its own while the build goes on.
+
+    A process, not a thread: removing is mostly system calls, but the loop
+    around them would hold the interpreter's lock the build needs.
+    """
+
+    def __init__(self, folder: Path):
+        self.process = None
+        if folder.exists():
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _REMOVE, str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def wait(self):
+        if self.process is not None:
+            self.process.wait()
+            self.process = None
 
 
 def describe_crash(error: BaseException) -> str:
@@ -147,6 +194,7 @@ def build(
     output = Path(output).absolute()
     staging, _ = staging_paths(output)
     recover(output)
+    removal = Removal(superseded_path(output))
     shutil.rmtree(staging, ignore_errors=True)
 
     # Pelican drops repeated warnings process-wide; every build reports its own.
@@ -181,23 +229,30 @@ def build(
         # A build that stopped early may have left work running beside it
         # (the search index's Pagefind runs): it ends before staging goes.
         outputs.settle_all()
+        removal.wait()
         root.removeHandler(collector)
         root.setLevel(old_level)
 
     ok = not collector.problems and staging.is_dir()
-    if ok:
-        swap_in(staging, output)
-    else:
-        shutil.rmtree(staging, ignore_errors=True)
-        if stream is not None:
-            count = len(collector.problems)
-            print(
-                f"Build failed ({count} problem{'s' if count != 1 else ''}): "
-                f"{shown(output)} was left as it was.",
-                file=stream,
-                flush=True,
-            )
+    settle(staging, output, collector.problems, stream)
     return BuildResult(ok=ok, output=output, messages=collector.problems, crashed=crashed)
+
+
+def settle(staging, output, problems, stream):
+    """Swap the staging folder in when the build had no problem; else drop
+    it, leave the output as it was and say so."""
+    if not problems and staging.is_dir():
+        swap_in(staging, output)
+        return
+    shutil.rmtree(staging, ignore_errors=True)
+    if stream is not None:
+        count = len(problems)
+        print(
+            f"Build failed ({count} problem{'s' if count != 1 else ''}): "
+            f"{shown(output)} was left as it was.",
+            file=stream,
+            flush=True,
+        )
 
 
 def shown(path: Path) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.plugins.test_content_guard import fingerprint, write_good_site
 from tests.support import ROOT
-from tools.build import build, recover, staging_paths
+from tools.build import build, recover, staging_paths, superseded_path
 
 
 @pytest.fixture
@@ -82,6 +82,25 @@ def test_a_clean_build_replaces_the_output_and_leaves_no_staging(good_site):
     assert not previous.exists()
 
 
+def test_the_replaced_output_is_kept_until_the_next_build_removes_it(good_site):
+    output = good_site / "output"
+    superseded = superseded_path(output)
+    old_page = output / "essays" / "good-essay" / "index.html"
+    old_bytes = old_page.read_bytes()
+    essay = good_site / "content" / "essays" / "good.md"
+    essay.write_text(essay.read_text().replace("Title: A good essay", "Title: Rewritten"))
+
+    assert build(ROOT / "pelicanconf.py", output, good_site / "content", stream=None).ok
+    kept = superseded / "essays" / "good-essay" / "index.html"
+    assert kept.read_bytes() == old_bytes
+    (superseded / "marker").write_text("from the build before")
+
+    assert build(ROOT / "pelicanconf.py", output, good_site / "content", stream=None).ok
+    # The next build removed it and kept the output it replaced in its place.
+    assert not (superseded / "marker").exists()
+    assert "Rewritten" in (superseded / "essays" / "good-essay" / "index.html").read_text()
+
+
 def test_a_swap_interrupted_between_its_renames_is_completed(good_site):
     output = good_site / "output"
     before = fingerprint(output)
@@ -92,6 +111,19 @@ def test_a_swap_interrupted_between_its_renames_is_completed(good_site):
 
     assert fingerprint(output) == before
     assert not previous.exists()
+
+
+def test_a_swap_interrupted_after_the_new_output_was_in_place_is_completed(good_site):
+    output = good_site / "output"
+    before = fingerprint(output)
+    _, previous = staging_paths(output)
+    shutil.copytree(output, previous)  # the old output, moved aside, the new one in place
+
+    recover(output)
+
+    assert fingerprint(output) == before
+    assert not previous.exists()
+    assert fingerprint(superseded_path(output)) == before
 
 
 def test_command_exit_code_and_message_for_a_bad_essay(good_site):
