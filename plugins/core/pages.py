@@ -12,10 +12,15 @@ keeps each page and Atom or RSS feed in the memo under a key made of
 - the template's name, the output file and the page's own variables (the
   essay, the listing page and its essays, by source path);
 
-and with it the essays and pages the render read, each with a digest of all
-its state (text, metadata, what plugins added).  A page is reused only when
-its key is found and every essay it read is still there with the same
-digest; otherwise it is rendered again.
+and with it the essays and pages the render read, each with a digest of
+what the page read of it: the fields a template asked for (``essay.title``,
+``essay|attr("summary")``), or all its state (text, metadata, what plugins
+added) when it read its text or handed it to a filter or function.  A page
+is reused only when its key is found and every essay it read is still there
+with the same digest; otherwise it is rendered again.  So a listing is keyed
+by what it shows (titles, dates, summaries), and an edit to an essay's text
+leaves the listings, neighbours and glossary that show it as they were
+(``_field_digest`` says how each field is digested).
 
 What a render reads is seen by rendering in a ``TrackingEnvironment``: the
 generator's own templates, filters, tests and globals in a Jinja environment
@@ -100,6 +105,7 @@ _STATE = {
     "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
+    "field_digests": {},  # id(content) -> {field name or fields read: digest}
     "refs": {},  # id(content) -> how other objects refer to it
     "objects_digests": {},  # id(object) -> (object, digest of its state)
     "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
@@ -111,6 +117,7 @@ _STATE = {
     # messages] of this build
     "written": {},
     "inputs": None,  # digest of the code, theme, data files and settings (``mostly_reused``)
+    "few_changed": False,  # this build found ``mostly_reused`` true (``few_changed``)
     "read_keys": {},  # (class, source path) -> itself: one object for all pages' reads
 }
 
@@ -123,10 +130,18 @@ def shapes_output(key):
 # Noting what a render reads ----------------------------------------------------
 
 
-def _note(value):
+# What a page read of an essay or page: a field's name, or all of it.
+WHOLE = None
+
+
+def _note(value, field=WHOLE):
     touched = _STATE["touched"]
     if touched is not None and isinstance(value, Content):
-        touched[id(value)] = value
+        found = touched.get(id(value))
+        if found is None:
+            touched[id(value)] = (value, {field})
+        else:
+            found[1].add(field)
 
 
 def _note_arguments(args, kwargs):
@@ -154,11 +169,11 @@ class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that notes the essays and pages templates read."""
 
     def getattr(self, obj, attribute):
-        _note(obj)
+        _note(obj, attribute if isinstance(attribute, str) else WHOLE)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
-        _note(obj)
+        _note(obj, argument if isinstance(argument, str) else WHOLE)
         return super().getitem(obj, argument)
 
 
@@ -336,6 +351,83 @@ def content_digest(content):
         found = _digest(content, shallow=False)
         _STATE["digests"][id(content)] = found
     return found
+
+
+# Fields the site digest already covers for every essay and page of the build
+# (``_content_ref``: where it is and how others link to it) or that hold the
+# whole site, not the essay.
+SITE_FIELDS = frozenset({"url", "save_as", "source_path", "relative_dir", *SHARED_ATTRIBUTES})
+
+
+def fields_of(noted):
+    """The fields a page read of an essay (``_note``), as a read keeps them:
+    their names in order, or () when it read all of it."""
+    if WHOLE in noted:
+        return ()
+    return tuple(sorted(noted))
+
+
+def read_digest(item, fields):
+    """Digest of the ``fields`` of an essay or page (``fields_of``; () for all
+    its state), memoised for this build."""
+    if not fields:
+        return content_digest(item)
+    mine = _STATE["field_digests"].setdefault(id(item), {})
+    found = mine.get(fields)
+    if found is None:
+        combined = hashlib.blake2b(digest_size=16)
+        for name in fields:
+            part = mine.get(name)
+            if part is None:
+                part = mine[name] = _field_digest(item, name)
+            combined.update(part)
+        found = mine[fields] = combined.hexdigest()
+    return found
+
+
+def _field_digest(item, name):
+    """Digest of what reading ``item.<name>`` gives a template.
+
+    - an instance attribute (title, date, tags, lang, metadata, what plugins
+      added): its value, essays in it by reference (their fields are read,
+      and noted, on their own);
+    - ``summary``: the ``Summary:`` given in its metadata, which Pelican
+      returns as it is; without one it is cut from the text, so all the
+      essay's state;
+    - ``status``: the attribute behind it;
+    - ``url``, ``save_as`` and the like (``SITE_FIELDS``): nothing, the site
+      digest covers them for every essay and page;
+    - any other property or a method (``content``, ``get_content``): all the
+      essay's state, since what it gives is made from it;
+    - a name the essay lacks: its absence.
+    """
+    if name in SITE_FIELDS:
+        return b"s"
+    value = _field_value(item, name)
+    if value is _WHOLE_STATE:
+        return b"*" + content_digest(item).encode()
+    return b"-" if value is _ABSENT else b"v" + _digest(value).encode()
+
+
+def _field_value(item, name):
+    """What ``_field_digest`` digests of ``item.<name>``: a value, ``_ABSENT``
+    or ``_WHOLE_STATE``."""
+    state = vars(item)
+    if name == "summary":
+        metadata = item.metadata
+        return ("summary", metadata["summary"]) if "summary" in metadata else _WHOLE_STATE
+    if name == "status":
+        return state.get("_status")
+    declared = getattr(type(item), name, _ABSENT)
+    if declared is _ABSENT:
+        return state.get(name, _ABSENT)
+    if callable(declared) or hasattr(declared, "__get__"):
+        return _WHOLE_STATE
+    return state.get(name, declared)
+
+
+_ABSENT = object()
+_WHOLE_STATE = object()
 
 
 def _files_digest(folder, skip):
@@ -522,24 +614,26 @@ def _memoised(memo, key, make):
         memo.hits += 1
         memos.replay(records)
         _count_reused(key)
-        _record_reads(output_name, (path for _, path, _ in entry[0]))
+        _record_reads(output_name, (path for _, path, _, _ in entry[0]))
         _note_reads(key, entry[0], records)
         return Rendered(zlib.decompress(entry[1]).decode("utf-8", "surrogatepass"), key)
-    touched = {id(item): item for item in reads}
+    touched = {id(item): (item, {WHOLE}) for item in reads}
     _STATE["touched"] = touched
     try:
         output, records = memos.run_captured(function, *args)
     finally:
         _STATE["touched"] = None
     read = sorted(
-        (type(item).__qualname__, item.source_path, content_digest(item))
-        for item in touched.values()
+        (type(item).__qualname__, item.source_path, fields, read_digest(item, fields))
+        for item, noted in touched.values()
+        for fields in (fields_of(noted),)
     )
     packed = zlib.compress(output.encode("utf-8", "surrogatepass"), 1)
     memo.store(key, (read, packed), records, what=f"the page {key[:12]}")
     memo.computed += 1
+    logger.debug("pages: rendered %s", output_name or f"the entry {key[:12]}")
     _STATE["stats"][1] += 1
-    _record_reads(output_name, (path for _, path, _ in read))
+    _record_reads(output_name, (path for _, path, _, _ in read))
     _note_reads(key, read, records)
     return Rendered(output, key)
 
@@ -621,7 +715,7 @@ def _reuse(memo, key, output_name, make):
     memo.hits += 1
     memos.replay(entry[2])
     _count_reused(key)
-    _record_reads(output_name, (path for _, path in entry[0][0]))
+    _record_reads(output_name, (path for _, path, _ in entry[0][0]))
     _STATE["written"][key] = [entry[0], [], entry[2]]
     return Reused(key, entry[1], make)
 
@@ -637,8 +731,8 @@ def _note_reads(key, reads, records):
     single cost in memory at 5,000 essays.
     """
     shared = _STATE["read_keys"]
-    keys = tuple(shared.setdefault((kind, path), (kind, path)) for kind, path, _ in reads)
-    _STATE["written"][key] = [(keys, _digest_of(d for _, _, d in reads)), [], list(records)]
+    keys = tuple(shared.setdefault(read[:3], read[:3]) for read in reads)
+    _STATE["written"][key] = [(keys, _digest_of(read[3] for read in reads)), [], list(records)]
 
 
 def _digest_of(digests):
@@ -649,15 +743,16 @@ def _digest_of(digests):
 
 
 def _reads_unchanged(keys, combined):
-    """Whether the essays and pages a page read (``_note_reads``) are all
-    there with the digests they had."""
+    """Whether the essays and pages a page read (``_note_reads``: class,
+    source path, fields) are all there with the digests they had."""
     objects, stale = _STATE["objects"], _STATE["stale"]
-    if stale and any(path in stale for _, path in keys):
-        return False  # an essay changed in place: no need to digest the others
-    found = [objects.get(key) for key in keys]
+    if stale and any(path in stale and not fields for _, path, fields in keys):
+        return False  # an essay's text changed in place: no need to digest the others
+    found = [objects.get(key[:2]) for key in keys]
     if any(item is None for item in found):
         return False
-    return _digest_of(content_digest(item) for item in found) == combined
+    digests = (read_digest(item, key[2]) for item, key in zip(found, keys, strict=True))
+    return _digest_of(digests) == combined
 
 
 def written_file(key, name):
@@ -736,9 +831,9 @@ def mostly_reused(settings):
 
 def _still_valid(reads):
     """``_reads_unchanged`` for reads as a memo entry keeps them: (class,
-    source path, digest) each."""
-    keys = tuple((class_name, path) for class_name, path, _ in reads)
-    return _reads_unchanged(keys, _digest_of(digest for _, _, digest in reads))
+    source path, fields, digest) each."""
+    keys = tuple(read[:3] for read in reads)
+    return _reads_unchanged(keys, _digest_of(read[3] for read in reads))
 
 
 class MemoWriter(FeedWriter):
@@ -912,10 +1007,19 @@ def use_context(generators):
             if getattr(item, "source_path", None):
                 _STATE["objects"][(type(item).__qualname__, item.source_path)] = item
     load_written_files()
-    if mostly_reused(articles_generator.settings):
+    _STATE["few_changed"] = mostly_reused(articles_generator.settings)
+    if _STATE["few_changed"]:
         logger.debug("pages: few essays changed; no render workers")
         return
     start_render_workers(articles_generator)
+
+
+def few_changed():
+    """Whether this build is nearly all the last one's (``mostly_reused``,
+    decided once the generators are done): a step with a task an essay does
+    them itself then, rather than fork workers that would mostly look up
+    what the memo holds while the build waits on them."""
+    return _STATE["few_changed"]
 
 
 def start_render_workers(generator):
@@ -1002,10 +1106,10 @@ def reset():
     if recording is not None and _STATE["context"] is not None:
         recording.state = {key: _STATE[key] for key in Recording.KEPT}
     _STATE.update(touched=None, site=None, site_order=([], []), context=None, objects={})
-    _STATE.update(digests={})
+    _STATE.update(digests={}, field_digests={})
     _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
-    _STATE.update(written={}, before_build=None, site_files=None, inputs=None)
+    _STATE.update(written={}, before_build=None, site_files=None, inputs=None, few_changed=False)
     _STATE.update(read_keys={})
 
 
@@ -1020,8 +1124,8 @@ class Recording:
     does not change).
     """
 
-    KEPT = ("site", "site_order", "context", "objects", "digests", "refs", "objects_digests",
-            "envs")  # fmt: skip
+    KEPT = ("site", "site_order", "context", "objects", "digests", "field_digests", "refs",
+            "objects_digests", "envs")  # fmt: skip
 
     def __init__(self):
         self.calls = {}  # ("file", name) or ("feed", path) -> the writer call's arguments
@@ -1070,5 +1174,6 @@ def resume(recording, changed):
     _STATE.update(recording.state)
     for item in changed:
         _STATE["digests"].pop(id(item), None)
+        _STATE["field_digests"].pop(id(item), None)
         _STATE["objects_digests"].pop(id(item), None)
     _STATE["stale"] = {item.source_path for item in changed}

@@ -80,7 +80,9 @@ def new_essay(site, rng):
 
 def delete_essay(site, rng):
     # Not one another essay links to or translates: that would be a content error.
-    free = [e for e in essays_of(site) if e.stem.startswith(("new-", "credit", "settlement"))]
+    candidates = [e for e in essays_of(site) if e.stem.startswith(("new-", "credit", "settlement"))]
+    texts = {e: e.read_text("utf-8") for e in essays_of(site)}
+    free = [e for e in candidates if not any(e.stem in t for o, t in texts.items() if o != e)]
     if free:
         rng.choice(free).unlink()
 
@@ -244,3 +246,45 @@ def test_a_rebuild_links_the_files_the_last_output_holds_and_remakes_one_changed
     log = build_logged(site, output, site / "cache")
     assert "no render workers" not in log
     assert linked_as_held(log) < len(pages_and_feeds) // 2
+
+
+def rendered_pages(log):
+    return set(re.findall(r"^pages: rendered (\S+)$", log, flags=re.MULTILINE))
+
+
+def test_an_edit_to_an_essays_text_leaves_the_pages_that_show_only_its_title_as_they_were(site):
+    """Listings, neighbours and the glossary show an essay's title, date and
+    summary: an edit to its text renders again its own page and the feeds
+    that carry the text, not them; an edit to its title renders them too."""
+    output = site / "output"
+    build_logged(site, output, site / "cache")
+    essay = site / "content" / "essays" / "glossary-links.md"
+    page = "essays/glossary-links/index.html"
+    showing_title = pages_showing(output, "Where open banking links", besides=page)
+    assert {"glossary/index.html", "archives/index.html"} <= showing_title
+    assert len(showing_title) >= 5, showing_title
+
+    essay.write_text(essay.read_text("utf-8") + "\nA sentence added.\n", "utf-8")
+    rendered = rendered_pages(build_logged(site, output, site / "cache"))
+    assert page in rendered
+    assert "feeds/all.atom.xml" in rendered
+    assert rendered & showing_title == set()
+
+    text = essay.read_text("utf-8").replace("Title: Where open banking links",
+                                            "Title: Where open banking links, revised")  # fmt: skip
+    assert text != essay.read_text("utf-8")
+    essay.write_text(text, "utf-8")
+    rendered = rendered_pages(build_logged(site, output, site / "cache"))
+    assert showing_title <= rendered
+    assert pages_showing(output, "links, revised", besides=page) == (showing_title)
+
+
+def pages_showing(output, text, besides):
+    """The site's HTML pages (not e-mail editions) with ``text`` in them (a
+    title's last two words are joined by a no-break space)."""
+    return {
+        path.relative_to(output).as_posix()
+        for path in output.rglob("*.html")
+        if not path.relative_to(output).as_posix().startswith(("email/", besides))
+        and text in path.read_text("utf-8").replace("&nbsp;", " ").replace("\xa0", " ")
+    }
