@@ -40,6 +40,7 @@ class Order(IntEnum):
     DERIVED = 60  # read the finished content (reading time, series, related essays, cards)
     WRITE = 70  # files written beside the pages (stylesheet, cards, feeds)
     INDEX = 80  # the search index reads the finished pages (and indexes them beside the build)
+    BESIDE_INDEX = 85  # files search does not read (cards, e-mail editions): made while it indexes
     REWRITE = 90  # fingerprint scripts, minify HTML: every page is written
     COMPRESS = 100  # compressed copies of the final bytes (of folders no longer being written)
     SETTLE = 104  # work started beside the build ends (the search index is complete)

@@ -26,9 +26,10 @@ Content-Security-Policy's ``form-action`` allows that origin (in the pages'
 without it (the default) there is no form and the policy is unchanged.
 
 Signals: ``initialized`` (widen the policy when a form action is set),
-``article_writer_finalized`` (write the editions, after the essays' content
-is final) and the site's ``essay_changed`` (a preview writes the editions
-of the essay whose text changed).
+``article_writer_finalized`` (decide the editions, once the essays' content
+is final, and hand them to workers), ``finalized`` (write them, while the
+search index is made) and the site's ``essay_changed`` (a preview writes the
+editions of the essay whose text changed).
 
 Settings (defaults in ``DEFAULTS``):
   EMAIL_EDITION_ENABLED        write the editions (True)
@@ -182,20 +183,50 @@ EDITIONS_SEPARATOR = "\x00"
 
 # What a forked worker inherits: the editions to make and how.
 _EDITIONS = {"template": None, "generator": None, "jobs": []}
+# Editions planned once the essays' pages are written, to write while the
+# search index is made, by output folder: (template, generator, jobs).
+_DUE = {}
+
+
+def plan_editions(generator, writer=None):
+    """article_writer_finalized: decide every published essay's editions and
+    hand them to workers; ``write_planned_editions`` writes them.
+
+    Written later, not here: search indexes only the pages, and Pagefind's
+    run on a changed shard (about a second) overlaps this work when it comes
+    after the index is started rather than before."""
+    planned = _plan(generator)
+    if planned is not None:
+        _DUE[str(generator.output_path)] = planned
+
+
+def write_planned_editions(pelican):
+    """finalized: write the editions ``plan_editions`` decided for this output."""
+    planned = _DUE.pop(str(pelican.output_path), None)
+    if planned is not None:
+        _write_all(*planned)
 
 
 def write_editions(generator, writer=None, only=None):
     """Write both editions of every published essay (or only of the essay
-    ``only``), through the build's output so unchanged files are kept.
+    ``only``) now."""
+    planned = _plan(generator, only)
+    if planned is not None:
+        _write_all(*planned)
+
+
+def _plan(generator, only=None):
+    """(template, generator, jobs) of the editions to write, or None.
 
     Each essay's two editions are made together through the pages' memo
     (``pages.memo_template``: keyed and checked by what the template reads, as
     the essay's own page is, with the inlined HTML and the text kept); on a
     cold build the workers make them (css-inline and html2text take about 10
-    ms an essay) while the build takes them from the first."""
+    ms an essay) while the build takes them from the first.  When few essays
+    changed (``pages.few_changed``) the build makes the few itself."""
     settings = generator.settings
     if not settings["EMAIL_EDITION_ENABLED"]:
-        return
+        return None
     css = _stylesheet(settings)
     width = settings["EMAIL_EDITION_TEXT_WIDTH"]
     template = pages.memo_template(
@@ -213,9 +244,15 @@ def write_editions(generator, writer=None, only=None):
             path = edition_path(article, settings, id(article) in translations)
             jobs.append((path, {"article": article, "output_file": path, "localsiteurl": siteurl}))
     pool = memos.current().pool
-    if pool is not None and only is None and can_fork():
+    if pool is not None and only is None and can_fork() and not pages.few_changed():
         _EDITIONS.update(template=template, generator=generator, jobs=jobs)
         pool.ahead([(("email", index), _edition_in_worker, (index,)) for index in range(len(jobs))])
+    return template, generator, jobs
+
+
+def _write_all(template, generator, jobs):
+    """Write each job's two files, through the build's output so unchanged
+    files are kept."""
     base = generator.output_path
     try:
         for index, (path, local) in enumerate(jobs):
@@ -263,6 +300,8 @@ def register():
     pipeline.on("initialized", allow_subscribe_form, Order.PREPARE)
     templates.add_filter(__name__, "email_content", without_svg)
     # The essays' content is final once they are written (Order.WRITE: files
-    # beside the pages); the search index and minifying come later.
-    pipeline.on("article_writer_finalized", write_editions, Order.WRITE)
+    # beside the pages); the files are written while the search index is
+    # made, before minifying and compressed copies.
+    pipeline.on("article_writer_finalized", plan_editions, Order.WRITE)
+    pipeline.on("finalized", write_planned_editions, Order.BESIDE_INDEX)
     pipeline.on("essay_changed", write_edition_of, Order.WRITE)

@@ -24,7 +24,8 @@ not depend on which process drew it.
 
 Signals: ``article_generator_finalized`` (decides every card: essays,
 translations, hidden essays and drafts; writes the site card; hands the
-missing cards to workers), ``article_writer_finalized`` (writes the cards).
+missing cards to workers), ``finalized`` (writes the cards, while the search
+index is made: search reads none of them).
 
 Settings (defaults in ``DEFAULTS``):
   SOCIAL_IMAGE_NAME         file name of the card beside each essay's page
@@ -399,14 +400,14 @@ def make_cards(generator):
     _PENDING[str(generator.output_path)] = cards
 
 
-def write_cards(generator, writer=None):
+def write_cards(pelican):
     """Write every card: from the memo, a worker, or drawn here."""
-    cards = _PENDING.pop(str(generator.output_path), {})
+    cards = _PENDING.pop(str(pelican.output_path), {})
     memo = memos.current()
     for args, paths in cards.items():
         data = memo.compute(card_key(memo, args), render_card, *args)
         for rel_path in paths:
-            _write(generator.output_path, rel_path, data)
+            _write(pelican.output_path, rel_path, data)
     logger.debug("Wrote %d social images", len(cards))
 
 
@@ -414,7 +415,9 @@ def register():
     core.register()
     # The title and authors are final once the essays are read and placed.
     pipeline.on("article_generator_finalized", make_cards, Order.DERIVED)
-    pipeline.on("article_writer_finalized", write_cards, Order.WRITE)
+    # Drawn by workers while pages render; written while the search index
+    # is made, which reads none of them.
+    pipeline.on("finalized", write_cards, Order.BESIDE_INDEX)
 
 
 ICON_SIZES = {"favicon-64.png": 64, "apple-touch-icon.png": 180, "icon-512.png": 512}
