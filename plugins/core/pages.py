@@ -755,6 +755,43 @@ def _reads_unchanged(keys, combined):
     return _digest_of(digests) == combined
 
 
+def link_as_written(key, names):
+    """For a step's own files made from one memo entry and nothing else (a
+    social card): link ``names`` from the last good output when the last
+    build wrote them with the value kept under ``key`` and each is still the
+    very file it wrote (``_reuse`` does this for pages); True when all were.
+    The step then neither loads the entry nor compares the files' bytes."""
+    before = (_STATE["before_build"] or {}).get("files")
+    found = output.current()
+    if not before or found is None or found.previous is None:
+        return False
+    entry = before.get(key)
+    if entry is None or sorted(name for name, *_ in entry[1]) != sorted(names):
+        return False
+    previous = os.fspath(found.previous)
+    for name, inode, size, modified in entry[1]:
+        try:
+            status = os.stat(os.path.join(previous, name))
+        except OSError:
+            return False
+        if (status.st_ino, status.st_size, status.st_mtime_ns) != (inode, size, modified):
+            return False
+    if not all(found.link_unchanged(name) for name in names):
+        return False
+    files_written(key, names)
+    _STATE["stats"][3] += len(names)
+    return True
+
+
+def files_written(key, names):
+    """``names`` (paths in the output) were written or linked with the value
+    kept under memo ``key``, which read no essay: note their identities for
+    the next build (``link_as_written``)."""
+    _STATE["written"].setdefault(key, [((), _digest_of(())), [], []])
+    for name in names:
+        written_file(key, name)
+
+
 def written_file(key, name):
     """``name`` (a path in the output) was written or linked with the text
     kept under memo ``key``: note its identity for the next build."""

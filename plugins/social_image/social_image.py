@@ -57,7 +57,7 @@ from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from plugins import core
-from plugins.core import config, essays, output, pipeline
+from plugins.core import config, essays, output, pages, pipeline
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
 
@@ -405,9 +405,14 @@ def write_cards(pelican):
     cards = _PENDING.pop(str(pelican.output_path), {})
     memo = memos.current()
     for args, paths in cards.items():
-        data = memo.compute(card_key(memo, args), render_card, *args)
+        key = card_key(memo, args)
+        # The last good output's very files, when it holds them as written.
+        if pages.link_as_written(key, paths):
+            continue
+        data = memo.compute(key, render_card, *args)
         for rel_path in paths:
             _write(pelican.output_path, rel_path, data)
+        pages.files_written(key, paths)
     logger.debug("Wrote %d social images", len(cards))
 
 

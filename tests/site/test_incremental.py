@@ -230,15 +230,22 @@ def test_a_rebuild_links_the_files_the_last_output_holds_and_remakes_one_changed
     pages_and_feeds = [name for name in before
                        if name.endswith((".html", ".xml", ".json", ".txt"))
                        and not name.startswith(("pagefind/", "theme/"))]  # fmt: skip
+    card = "essays/ledger-basics/social.png"
+    assert card in before
     # Changed in place: the same file (inode), other bytes, as a hand edit would.
-    with (output / essay).open("ab") as handle:
-        handle.write(b"<!-- changed in the output -->")
+    for name, extra in ((essay, b"<!-- changed in the output -->"), (card, b"\0")):
+        with (output / name).open("ab") as handle:
+            handle.write(extra)
+    unchanged_card = output / "essays" / "credit-scores" / "social.png"
+    card_identity = unchanged_card.stat().st_ino
     log = build_logged(site, output, site / "cache")
     after = files_of(output)
     assert after == before
-    # Nearly every file came back as the identical file; the changed one did not.
+    # Nearly every file came back as the identical file; the changed ones did not.
     assert linked_as_held(log) >= len(pages_and_feeds) * 9 // 10
     assert (output / essay).read_bytes() == before[essay]
+    assert (output / card).read_bytes() == before[card]
+    assert unchanged_card.stat().st_ino == card_identity
     # With nothing changed, the build renders what is left itself...
     assert "no render workers" in log
     # ...but not after an edit to the theme, which every page shows.
