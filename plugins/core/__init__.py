@@ -206,5 +206,7 @@ def register():
     pipeline.on("all_generators_finalized", encode_static_urls, Order.URLS)
     # After every step that changes the essays: pages are keyed by their state.
     pipeline.on("all_generators_finalized", pages.use_context, Order.WRITE)
+    # Counts the essays' pages as Pelican writes them (``essays_written``).
+    pipeline.on("article_generator_write_article", pages.essay_page_asked, Order.WRITE)
     pipeline.on("get_writer", pages.writer_class, Order.SERVICES)
     pipeline.on("finalized", close_services, Order.CLOSE)

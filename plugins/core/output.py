@@ -168,6 +168,14 @@ class Output:
             self.linked.update(linked)
         return missed
 
+    def forget(self, folder):
+        """The files under ``folder`` (relative) are replaced by work outside
+        this output's writes (a search shard indexed again after it was
+        linked): none of them is the last good output's any more."""
+        prefix = folder.rstrip("/") + "/"
+        with self._lock:
+            self.linked.difference_update([n for n in self.linked if n.startswith(prefix)])
+
     def in_background(self, folder, finish):
         """``folder`` (relative) is being written by work beside the build
         until ``finish()``, which waits for it, has been called by ``settle``."""

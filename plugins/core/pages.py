@@ -118,6 +118,8 @@ _STATE = {
     "written": {},
     "inputs": None,  # digest of the code, theme, data files and settings (``mostly_reused``)
     "few_changed": False,  # this build found ``mostly_reused`` true (``few_changed``)
+    # essays' pages to write, and asked for (``essays_written``): [generator, count, asked]
+    "essays_due": None,
     "read_keys": {},  # (class, source path) -> itself: one object for all pages' reads
 }
 
@@ -887,7 +889,9 @@ class MemoWriter(FeedWriter):
             if recording is not None:
                 recording.calls[("file", name)] = (name, template.template, context, args, kwargs)
                 recording.call = ("file", name)
-        return super().write_file(name, template, context, *args, **kwargs)
+        written = super().write_file(name, template, context, *args, **kwargs)
+        _after_write()
+        return written
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's bookkeeping of written files (Writer._open_w, which
@@ -1044,11 +1048,37 @@ def use_context(generators):
             if getattr(item, "source_path", None):
                 _STATE["objects"][(type(item).__qualname__, item.source_path)] = item
     load_written_files()
+    generator = articles_generator
+    count = sum(len(getattr(generator, name, ())) for name in ESSAY_PAGES)
+    _STATE["essays_due"] = [generator, count, 0] if count else None
     _STATE["few_changed"] = mostly_reused(articles_generator.settings)
     if _STATE["few_changed"]:
         logger.debug("pages: few essays changed; no render workers")
         return
     start_render_workers(articles_generator)
+
+
+# The lists whose essays Pelican's ArticlesGenerator.generate_articles writes,
+# one page each and first of all its pages (then archives and listings).
+ESSAY_PAGES = ("translations", "articles", "hidden_translations", "hidden_articles")
+
+
+def essay_page_asked(generator, content=None):
+    """article_generator_write_article: Pelican is about to write an essay's page."""
+    due = _STATE["essays_due"]
+    if due is not None and due[0] is generator:
+        due[2] += 1
+
+
+def _after_write():
+    """After the writer wrote a page: once the last essay's page is written,
+    send the site's ``essays_written`` (once a build): a step that reads
+    only essay pages (the search index) may start on them while the
+    listings are written."""
+    due = _STATE["essays_due"]
+    if due is not None and due[2] >= due[1]:
+        _STATE["essays_due"] = None
+        pipeline.send("essays_written", due[0])
 
 
 def few_changed():
@@ -1147,6 +1177,7 @@ def reset():
     _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
     _STATE.update(written={}, before_build=None, site_files=None, inputs=None, few_changed=False)
+    _STATE.update(essays_due=None)
     _STATE.update(read_keys={})
 
 

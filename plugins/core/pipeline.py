@@ -91,7 +91,9 @@ def on(signal_name, receiver, order):
 #   essay_changed(article, generator=…)  a long-lived preview changed one
 #       essay's text in place (its metadata did not change); each step that
 #       derives something from an essay's content does it again for it.
-SITE_SIGNALS = frozenset({"essay_changed"})
+#   essays_written(generator)  the articles generator has written every
+#       essay's page (``plugins.core.pages``), before its listings.
+SITE_SIGNALS = frozenset({"essay_changed", "essays_written"})
 
 
 class Rebuild(Exception):

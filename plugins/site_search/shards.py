@@ -114,14 +114,23 @@ def shard_of(path, count):
     return int.from_bytes(hashed, "big") % count
 
 
-def site_pages(folder, glob, skip):
+def site_pages(folder, glob, skip, known=None, seen=None):
     """{path: digest of its bytes} of the files under ``folder`` that ``glob``
     matches and Pagefind would index, outside the folder ``skip`` (the
     bundles).  Digests, not the pages: at 5,000 essays their bytes held at
-    once were the build's peak memory."""
+    once were the build's peak memory.
+
+    ``known``: what an earlier call saw, {path: (inode, size, modification
+    time, digest, whether it marks its body)}; a file that is still that
+    very file (files of the output are replaced, never rewritten in place,
+    and a page unchanged since the last build is linked from it) is not
+    read again: at 5,000 essays, reading them was 0.3 s of every rebuild.
+    ``seen``, a dict, is filled likewise for the next call.
+    """
     matcher = glob_regex(glob or DEFAULT_GLOB)
     root = os.fspath(folder)
     strip = len(os.path.join(root, ""))  # the root and one separator
+    known = known or {}
     found, marked = {}, {}
     for here, dirs, names in os.walk(root):
         # os.walk gives each folder as root + its path: no relpath needed.
@@ -133,12 +142,24 @@ def site_pages(folder, glob, skip):
         dirs.sort()
         for name in sorted(names):
             path = inside + name
-            if matcher.match(path):
-                with open(os.path.join(here, name), "rb") as file:
+            if not matcher.match(path):
+                continue
+            full = os.path.join(here, name)
+            status = os.stat(full)
+            identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+            before = known.get(path)
+            if before is not None and tuple(before[:3]) == identity:
+                digest, is_marked = before[3], before[4]
+            else:
+                with open(full, "rb") as file:
                     data = file.read()
-                found[path] = hashlib.blake2b(data, digest_size=16).digest()
-                if has_body_mark(data):
-                    marked[path] = found[path]
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+                is_marked = has_body_mark(data)
+            found[path] = digest
+            if is_marked:
+                marked[path] = digest
+            if seen is not None:
+                seen[path] = (*identity, digest, is_marked)
     # Pagefind's rule, applied to the whole site as its single run did: once
     # a page marks its indexed part, unmarked pages are not indexed.  Leaving
     # them out of every shard also keeps listings, which change with every

@@ -30,9 +30,14 @@ Reading and hashing the pages to find the dirty shards costs the build
 0.65 CPU-seconds at 5,000 essays, with nothing to index or not (1.6 s
 while the body mark was searched for from the top of each page).
 
-Signals: ``finalized``, twice.  At the core's ``INDEX`` step (every page is
-written) the shards are planned, the unchanged ones linked and Pagefind
-started on the others, in a process of its own (``runner.py`` says why);
+Signals: the site's ``essays_written`` and ``finalized``, twice.  On a
+rebuild of few essays (``pages.few_changed``) indexing starts as soon as the
+essays' pages are written, on a folder of links to them, with the pages not
+written yet taken as the last good output has them; at ``INDEX`` the index
+is planned again from every page and any shard that differs is indexed
+again (``index_written_essays``).  Otherwise, at the core's ``INDEX``
+step (every page is written) the shards are planned, the unchanged ones
+linked and Pagefind started on the others, in a process of its own (``runner.py`` says why);
 the build goes on meanwhile (fingerprinting scripts, compressing every file
 outside the bundle folder, which ``plugins.core.output`` marks as still being
 written).  At ``SETTLE`` the build waits for Pagefind and puts each new
@@ -93,7 +98,8 @@ from importlib import metadata
 from pathlib import Path
 
 from plugins import core
-from plugins.core import config, output, pipeline
+from plugins.core import config, output, pages, pipeline
+from plugins.core import memo as memos
 from plugins.core.pipeline import Order
 
 from . import shards
@@ -189,11 +195,62 @@ def build_index(pelican):
     if out is None:
         index_folder(settings, pelican.output_path)
         return
-    indexing = start_indexing(settings, pelican.output_path, out=out)
+    early = _EARLY.pop("indexing", None)
+    if early is not None and early.out is out:
+        # Started on the essays' pages (``index_written_essays``): kept when
+        # what every page is now is what it indexed.
+        planned, _ = plan_index(settings, pelican.output_path)
+        if early.covers(planned):
+            logger.debug("site_search: the index started on the essays' pages stands")
+            return
+        logger.debug("site_search: pages changed since the index was started; indexing again")
+        out.settle(settings["SITE_SEARCH_BUNDLE_DIR"])
+        installed = {name: shard.digest for name, shard in early.planned.items()}
+        indexing = start_indexing(settings, pelican.output_path, out=out, planned=planned,
+                                  installed=installed)  # fmt: skip
+    else:
+        indexing = start_indexing(settings, pelican.output_path, out=out)
     if indexing is not None:
         # Pagefind indexes while the next steps work on other files; the
         # steps that read finished files leave the bundle folder alone until
         # finish_index has waited for it.
+        out.in_background(settings["SITE_SEARCH_BUNDLE_DIR"], indexing.finish)
+
+
+# The indexing ``index_written_essays`` started in this build, for ``build_index``.
+_EARLY = {}
+
+
+def index_written_essays(generator):
+    """essays_written, on a rebuild of few essays (``pages.few_changed``):
+    start indexing now, while the listings, pages, editions and cards are
+    written, rather than once every page is (0.3 s of a rebuild at 1,000
+    essays, Pagefind's run then being the last thing it waited for).
+
+    Pages that are not written yet (About, the glossary) are taken as the
+    last good output has them, and every page is read from a folder of
+    links to the files as they are now, which later writes leave alone.
+    ``build_index`` plans the index again once every page is written and
+    indexes again whatever shard differs (an edited About page).  A cold
+    build does not start early: its render workers are at work then, and
+    Pagefind should not run alongside the build's peak."""
+    settings = generator.settings
+    config.apply_defaults(settings)
+    out = output.current()
+    if (
+        not settings["SITE_SEARCH_ENABLED"]
+        or not pages.few_changed()
+        or out is None
+        or out.previous is None
+        or out.folder.resolve() != Path(generator.output_path).resolve()
+    ):
+        return
+    planned, sources = plan_index(settings, generator.output_path, previous=out.previous)
+    indexing = start_indexing(settings, generator.output_path, out=out, planned=planned,
+                              sources=sources)  # fmt: skip
+    if indexing is not None:
+        logger.debug("site_search: indexing %d shards on the essays' pages", len(indexing.dirty))
+        _EARLY["indexing"] = indexing
         out.in_background(settings["SITE_SEARCH_BUNDLE_DIR"], indexing.finish)
 
 
@@ -219,9 +276,56 @@ def index_folder(settings, folder, priority="normal", out=None):
     return False if indexing is None else indexing.finish()
 
 
-def start_indexing(settings, folder, priority="normal", out=None):
+def index_key(settings):
+    """What shapes an index besides its pages: a shard made with another is not reused."""
+    return json.dumps(
+        [LAYOUT, pagefind_version(), settings["SITE_SEARCH_EXCLUDE"],
+         settings["SITE_SEARCH_KEEP_PAGEFIND_UI"]]
+    )  # fmt: skip
+
+
+def plan_index(settings, folder, previous=None):
+    """(the shards of the pages under ``folder``, {path: the file to index}).
+
+    ``previous`` (the last good output, while pages are still being
+    written): the pages it indexed that ``folder`` does not hold yet are
+    planned as it has them.  What each page was last time (``site_pages``'
+    identities) is kept in the memo, so an unchanged page is not read.
+    """
+    config.apply_defaults(settings)
+    folder = Path(folder)
+    bundle_dir = settings["SITE_SEARCH_BUNDLE_DIR"]
+    memo = memos.current()
+    identities = memo.key("search pages seen", LAYOUT)
+    found, known, _ = memo.load(identities)
+    known = known if found and isinstance(known, dict) else {}
+    seen = {}
+    pages = shards.site_pages(folder, settings["SITE_SEARCH_GLOB"], skip=bundle_dir,
+                              known=known, seen=seen)  # fmt: skip
+    sources = {path: folder / path for path in pages}
+    if previous is not None:
+        for path, (*_, digest, marked) in known.items():
+            before = Path(previous) / path
+            if marked and path not in seen and before.is_file():
+                pages[path], sources[path] = digest, before
+    else:
+        memo.store(identities, seen, what="the search index's pages")
+    del seen
+    return shards.plan(pages, settings["SITE_SEARCH_SHARD_SIZE"], index_key(settings)), sources
+
+
+def start_indexing(
+    settings, folder, priority="normal", out=None, *, planned=None, sources=None, installed=None
+):
     """Link or keep the unchanged shards and start indexing the others: the
-    ``Indexing`` under way, or None when Pagefind is not installed."""
+    ``Indexing`` under way, or None when Pagefind is not installed.
+
+    ``planned``: the shards, when ``plan_index`` was asked already;
+    ``sources``: {path: file} to read the pages from, through a folder of
+    links, when they are not all in ``folder`` yet; ``installed``: {shard:
+    digest} of shards this build has put in the bundle already, kept when
+    they are still right.
+    """
     config.apply_defaults(settings)
     executable = pagefind_executable()
     if executable is None:
@@ -233,51 +337,64 @@ def start_indexing(settings, folder, priority="normal", out=None):
     folder = Path(folder)
     bundle_dir = settings["SITE_SEARCH_BUNDLE_DIR"]
     bundle = folder / bundle_dir
-    key = json.dumps(
-        [LAYOUT, pagefind_version(), settings["SITE_SEARCH_EXCLUDE"],
-         settings["SITE_SEARCH_KEEP_PAGEFIND_UI"]]
-    )  # fmt: skip
-    pages = shards.site_pages(folder, settings["SITE_SEARCH_GLOB"], skip=bundle_dir)
-    planned = shards.plan(pages, settings["SITE_SEARCH_SHARD_SIZE"], key)
-    del pages
+    if planned is None:
+        planned, _ = plan_index(settings, folder)
     previous = out.previous if out is not None and out.previous is not None else None
     before = read_manifest((previous or folder) / bundle_dir / MANIFEST)
+    installed = installed or {}
     bundle.mkdir(parents=True, exist_ok=True)
     # Whatever is not a shard of this index goes: shards of an older layout
     # or count, a manifest that may be a link into the last good output.
     for path in bundle.iterdir():
         if path.name not in planned:
+            forget(out, bundle_dir, path.name)
             remove(path)
     dirty = []
     for name, shard in planned.items():
+        entry = bundle / name / "pagefind-entry.json"
+        if installed.get(name) == shard.digest and entry.is_file():
+            continue
         if before.get(name) == shard.digest and keep_shard(out, previous, bundle, bundle_dir, name):
             continue
         # Pagefind writes its files where files of the last good output may
-        # be linked: never into them.
+        # be linked (an index started on the essays' pages kept the shard
+        # that is now changed): never into them.
+        forget(out, bundle_dir, name)
         remove(bundle / name)
         dirty.append(shard)
-    return Indexing(settings, executable, folder, planned, dirty, out=out, priority=priority)
+    return Indexing(settings, executable, folder, planned, dirty, out=out, priority=priority,
+                    sources=sources)  # fmt: skip
 
 
 class Indexing:
     """The Pagefind runs of one index's dirty shards, under way in a process
     of their own (``runner.py``), ``SITE_SEARCH_JOBS`` at a time."""
 
-    def __init__(self, settings, executable, folder, planned, dirty, *, out, priority):
+    def __init__(
+        self, settings, executable, folder, planned, dirty, *, out, priority, sources=None
+    ):
         self.settings, self.folder, self.planned, self.dirty = settings, folder, planned, dirty
         self.out = out
         self.bundle = folder / settings["SITE_SEARCH_BUNDLE_DIR"]
         self.work = tempfile.TemporaryDirectory(prefix="site-search-")
+        self.links = None
         self.process = None
         if not dirty:
             return
+        site = folder
+        if sources is not None:
+            # Beside the output, so the links are on its file system.
+            self.links = tempfile.TemporaryDirectory(prefix=f".{folder.name}.search-",
+                                                     dir=folder.parent)  # fmt: skip
+            site = Path(self.links.name)
+            link_pages(site, {page: sources[page] for shard in dirty for page in shard.pages})
         runs = []
         for shard in dirty:
             # Each run in its own folder, which holds its configuration file.
             here = Path(self.work.name) / shard.name
             here.mkdir()
             (here / "pagefind.json").write_text(
-                json.dumps(pagefind_config(folder, self.bundle / f".{shard.name}.new",
+                json.dumps(pagefind_config(site, self.bundle / f".{shard.name}.new",
                                            shard.pages, settings["SITE_SEARCH_EXCLUDE"])),
                 encoding="utf-8",
             )  # fmt: skip
@@ -321,6 +438,14 @@ class Indexing:
             return ok
         finally:
             self.work.cleanup()
+            if self.links is not None:
+                self.links.cleanup()
+
+    def covers(self, planned):
+        """Whether this index is of exactly the shards ``planned``."""
+        return planned.keys() == self.planned.keys() and all(
+            shard.digest == self.planned[name].digest for name, shard in planned.items()
+        )
 
     def _read(self, *parts):
         try:
@@ -353,6 +478,23 @@ class Indexing:
         return True
 
 
+def forget(out, bundle_dir, name):
+    if out is not None:
+        out.forget(f"{bundle_dir}/{name}")
+
+
+def link_pages(site, sources):
+    """A folder of the pages to index: each page's file, linked (copied
+    where a link cannot be made) at its path under ``site``."""
+    for page, source in sources.items():
+        target = site / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
 def read_manifest(path):
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -378,6 +520,9 @@ def remove(path):
 def register():
     core.register()
     # After every page and the stylesheet are written, before HTML is minified.
+    # On a rebuild of few essays, once their pages are written (while the
+    # listings are); else once every page is.
+    pipeline.on("essays_written", index_written_essays, Order.INDEX)
     pipeline.on("finalized", build_index, Order.INDEX)
     # Pagefind indexed while the steps between worked on other files; the
     # index is complete before its files are compressed (Order.COMPRESS_LATE)

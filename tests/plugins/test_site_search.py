@@ -258,3 +258,22 @@ def test_only_pages_that_mark_their_indexed_part_are_sharded(tmp_path):
     (tmp_path / "essays" / "a" / "index.html").write_text("<main>No mark</main>")
     found = shards.site_pages(tmp_path, None, skip="pagefind")
     assert sorted(found) == ["archives/index.html", "essays/a/index.html"]
+
+
+def test_a_page_that_is_still_the_file_seen_last_time_is_not_read_again(tmp_path):
+    page = tmp_path / "essays" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<main data-pagefind-body="">A</main>')
+    seen = {}
+    first = shards.site_pages(tmp_path, None, skip="pagefind", seen=seen)
+    assert seen["essays/a/index.html"][3] == first["essays/a/index.html"]
+    # What was seen stands for the file while it is that file...
+    known = {path: (*found[:3], b"as seen before", True) for path, found in seen.items()}
+    again = shards.site_pages(tmp_path, None, skip="pagefind", known=known)
+    assert again == {"essays/a/index.html": b"as seen before"}
+    # ...and not once another file took its place (the output replaces files).
+    replacement = page.with_name("new.html")
+    replacement.write_text('<main data-pagefind-body="">B</main>')
+    replacement.replace(page)
+    after = shards.site_pages(tmp_path, None, skip="pagefind", known=known)
+    assert after["essays/a/index.html"] not in (b"as seen before", first["essays/a/index.html"])

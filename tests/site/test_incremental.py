@@ -295,3 +295,29 @@ def pages_showing(output, text, besides):
         if not path.relative_to(output).as_posix().startswith(("email/", besides))
         and text in path.read_text("utf-8").replace("&nbsp;", " ").replace("\xa0", " ")
     }
+
+
+def test_a_search_index_started_on_the_essays_pages_is_redone_where_pages_changed_after(site):
+    """On a rebuild of few essays, search starts on the essays' pages while
+    the rest is written, taking pages not yet written as the last output has
+    them.  An edit to such a page shows only once every page is written:
+    the shard that holds it is indexed again, and the output, its compressed
+    copies included, is a clean build's."""
+    output = site / "output"
+    build_logged(site, output, site / "cache")
+    about = site / "content" / "pages" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\nA sentence added to the page.\n", "utf-8")
+    log = build_logged(site, output, site / "cache")
+    assert "site_search: indexing 0 shards on the essays' pages" in log
+    assert "site_search: pages changed since the index was started; indexing again" in log
+    clean = site / "clean"
+    assert build_site(site, clean, site / "clean-cache").ok
+    expected, found = files_of(clean), files_of(output)
+    assert sorted(found) == sorted(expected)
+    assert [path for path in expected if found[path] != expected[path]] == []
+
+    essay = site / "content" / "essays" / "ledger-basics.md"
+    essay.write_text(essay.read_text("utf-8") + "\nA sentence added.\n", "utf-8")
+    log = build_logged(site, output, site / "cache")
+    assert "site_search: indexing 1 shards on the essays' pages" in log
+    assert "site_search: the index started on the essays' pages stands" in log
