@@ -105,7 +105,7 @@ _STATE = {
     "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
-    "field_digests": {},  # id(content) -> {field name or fields read: digest}
+    "field_digests": {},  # id(content) -> {fields read: digest}
     "refs": {},  # id(content) -> how other objects refer to it
     "objects_digests": {},  # id(object) -> (object, digest of its state)
     "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
@@ -377,12 +377,10 @@ def read_digest(item, fields):
     mine = _STATE["field_digests"].setdefault(id(item), {})
     found = mine.get(fields)
     if found is None:
+        # Only the few sets of fields pages read are kept, not each field's.
         combined = hashlib.blake2b(digest_size=16)
         for name in fields:
-            part = mine.get(name)
-            if part is None:
-                part = mine[name] = _field_digest(item, name)
-            combined.update(part)
+            combined.update(_field_digest(item, name))
         found = mine[fields] = combined.hexdigest()
     return found
 

@@ -192,12 +192,19 @@ def plan_editions(generator, writer=None):
     """article_writer_finalized: decide every published essay's editions and
     hand them to workers; ``write_planned_editions`` writes them.
 
-    Written later, not here: search indexes only the pages, and Pagefind's
-    run on a changed shard (about a second) overlaps this work when it comes
-    after the index is started rather than before."""
+    On a rebuild of few essays they are written later
+    (``write_planned_editions``): search indexes only the pages, and
+    Pagefind's run on a changed shard (about a second) overlaps this work
+    when it comes after the index is started rather than before."""
     planned = _plan(generator)
-    if planned is not None:
+    if planned is None:
+        return
+    if pages.few_changed():
         _DUE[str(generator.output_path)] = planned
+    else:
+        # A cold build: the workers are making them now, and the search
+        # index's runs, later, take both CPUs.
+        _write_all(*planned)
 
 
 def write_planned_editions(pelican):
@@ -300,8 +307,8 @@ def register():
     pipeline.on("initialized", allow_subscribe_form, Order.PREPARE)
     templates.add_filter(__name__, "email_content", without_svg)
     # The essays' content is final once they are written (Order.WRITE: files
-    # beside the pages); the files are written while the search index is
-    # made, before minifying and compressed copies.
+    # beside the pages); on a rebuild of few essays the files are written
+    # while the search index is made, before compressed copies.
     pipeline.on("article_writer_finalized", plan_editions, Order.WRITE)
     pipeline.on("finalized", write_planned_editions, Order.BESIDE_INDEX)
     pipeline.on("essay_changed", write_edition_of, Order.WRITE)

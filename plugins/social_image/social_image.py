@@ -24,8 +24,9 @@ not depend on which process drew it.
 
 Signals: ``article_generator_finalized`` (decides every card: essays,
 translations, hidden essays and drafts; writes the site card; hands the
-missing cards to workers), ``finalized`` (writes the cards, while the search
-index is made: search reads none of them).
+missing cards to workers), ``article_writer_finalized`` (writes the cards on
+a cold build) and ``finalized`` (on a rebuild of few essays, writes them
+while the search index is made: search reads none of them).
 
 Settings (defaults in ``DEFAULTS``):
   SOCIAL_IMAGE_NAME         file name of the card beside each essay's page
@@ -400,8 +401,17 @@ def make_cards(generator):
     _PENDING[str(generator.output_path)] = cards
 
 
+def write_cards_now(generator, writer=None):
+    """article_writer_finalized: on a cold build, write the cards now (the
+    workers drew them while pages rendered; the search index's runs, later,
+    take both CPUs); on a rebuild of few essays, while the index is made."""
+    if not pages.few_changed():
+        write_cards(generator)
+
+
 def write_cards(pelican):
-    """Write every card: from the memo, a worker, or drawn here."""
+    """Write every card still to write: from the memo, a worker, or drawn
+    here.  ``pelican``: anything with the ``output_path``."""
     cards = _PENDING.pop(str(pelican.output_path), {})
     memo = memos.current()
     for args, paths in cards.items():
@@ -420,8 +430,10 @@ def register():
     core.register()
     # The title and authors are final once the essays are read and placed.
     pipeline.on("article_generator_finalized", make_cards, Order.DERIVED)
-    # Drawn by workers while pages render; written while the search index
-    # is made, which reads none of them.
+    # Drawn by workers while pages render; written once the essays' pages
+    # are, or on a rebuild of few essays while the search index is made,
+    # which reads none of them.
+    pipeline.on("article_writer_finalized", write_cards_now, Order.WRITE)
     pipeline.on("finalized", write_cards, Order.BESIDE_INDEX)
 
 
