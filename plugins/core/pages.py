@@ -695,22 +695,41 @@ class Reused(str):
 WRITTEN_FILES = "written files"  # the memo namespace of the identities of files
 
 
-def _reuse(memo, key, output_name, make):
+def _written_before(key):
+    """(the last build's entry of the files written with memo ``key``: (reads,
+    [(file, inode, size, time)], messages), the build's output), or None when
+    there is no last good output to link from or no such entry."""
     before = (_STATE["before_build"] or {}).get("files")
     found = output.current()
     if not before or found is None or found.previous is None:
         return None
     entry = before.get(key)
-    if entry is None or not entry[1] or not memo.has(key) or not _reads_unchanged(*entry[0]):
-        return None
+    return None if entry is None else (entry, found)
+
+
+def _still_held(found, files):
+    """Whether each of ``files`` ((file, inode, size, time)) is still the very
+    file in the last good output."""
     previous = os.fspath(found.previous)
-    for name, inode, size, modified in entry[1]:  # each file still the one written
+    for name, inode, size, modified in files:
         try:
             status = os.stat(os.path.join(previous, name))
         except OSError:
-            return None
+            return False
         if (status.st_ino, status.st_size, status.st_mtime_ns) != (inode, size, modified):
-            return None
+            return False
+    return True
+
+
+def _reuse(memo, key, output_name, make):
+    written = _written_before(key)
+    if written is None:
+        return None
+    entry, found = written
+    if not entry[1] or not memo.has(key) or not _reads_unchanged(*entry[0]):
+        return None
+    if not _still_held(found, entry[1]):
+        return None
     memo.used.add(key)
     memo.hits += 1
     memos.replay(entry[2])
@@ -761,21 +780,12 @@ def link_as_written(key, names):
     build wrote them with the value kept under ``key`` and each is still the
     very file it wrote (``_reuse`` does this for pages); True when all were.
     The step then neither loads the entry nor compares the files' bytes."""
-    before = (_STATE["before_build"] or {}).get("files")
-    found = output.current()
-    if not before or found is None or found.previous is None:
+    written = _written_before(key)
+    if written is None:
         return False
-    entry = before.get(key)
-    if entry is None or sorted(name for name, *_ in entry[1]) != sorted(names):
+    entry, found = written
+    if sorted(name for name, *_ in entry[1]) != sorted(names) or not _still_held(found, entry[1]):
         return False
-    previous = os.fspath(found.previous)
-    for name, inode, size, modified in entry[1]:
-        try:
-            status = os.stat(os.path.join(previous, name))
-        except OSError:
-            return False
-        if (status.st_ino, status.st_size, status.st_mtime_ns) != (inode, size, modified):
-            return False
     if not all(found.link_unchanged(name) for name in names):
         return False
     files_written(key, names)
