@@ -196,6 +196,8 @@ def plan_editions(generator, writer=None):
     (``write_planned_editions``): search indexes only the pages, and
     Pagefind's run on a changed shard (about a second) overlaps this work
     when it comes after the index is started rather than before."""
+    # Whatever an earlier build that stopped before its end left is not this one's.
+    _DUE.pop(str(generator.output_path), None)
     planned = _plan(generator)
     if planned is None:
         return
