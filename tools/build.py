@@ -233,17 +233,16 @@ def build(
         root.removeHandler(collector)
         root.setLevel(old_level)
 
-    ok = not collector.problems and staging.is_dir()
-    settle(staging, output, collector.problems, stream)
+    ok = settle(staging, output, collector.problems, stream)
     return BuildResult(ok=ok, output=output, messages=collector.problems, crashed=crashed)
 
 
 def settle(staging, output, problems, stream):
-    """Swap the staging folder in when the build had no problem; else drop
-    it, leave the output as it was and say so."""
+    """Swap the staging folder in when the build had no problem (True);
+    else drop it, leave the output as it was and say so (False)."""
     if not problems and staging.is_dir():
         swap_in(staging, output)
-        return
+        return True
     shutil.rmtree(staging, ignore_errors=True)
     if stream is not None:
         count = len(problems)
@@ -253,6 +252,7 @@ def settle(staging, output, problems, stream):
             file=stream,
             flush=True,
         )
+    return False
 
 
 def shown(path: Path) -> str:

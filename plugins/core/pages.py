@@ -679,12 +679,7 @@ class Reused(str):
 
     def link(self):
         found = output.current()
-        if found is None or not all(found.link_unchanged(name) for name, *_ in self.files):
-            return False
-        for name, *_ in self.files:
-            written_file(self.memo_key, name)
-        _STATE["stats"][3] += len(self.files)
-        return True
+        return found is not None and _link_files(found, self.memo_key, [n for n, *_ in self.files])
 
     def text(self):
         memo = memos.current()
@@ -786,9 +781,18 @@ def link_as_written(key, names):
     entry, found = written
     if sorted(name for name, *_ in entry[1]) != sorted(names) or not _still_held(found, entry[1]):
         return False
+    _entry_without_reads(key)
+    return _link_files(found, key, names)
+
+
+def _link_files(found, key, names):
+    """Link ``names`` from the last good output into ``found`` (the build's
+    output), noting their identities under memo ``key``; False when one
+    could not be linked."""
     if not all(found.link_unchanged(name) for name in names):
         return False
-    files_written(key, names)
+    for name in names:
+        written_file(key, name)
     _STATE["stats"][3] += len(names)
     return True
 
@@ -797,9 +801,14 @@ def files_written(key, names):
     """``names`` (paths in the output) were written or linked with the value
     kept under memo ``key``, which read no essay: note their identities for
     the next build (``link_as_written``)."""
-    _STATE["written"].setdefault(key, [((), _digest_of(())), [], []])
+    _entry_without_reads(key)
     for name in names:
         written_file(key, name)
+
+
+def _entry_without_reads(key):
+    """This build's entry (``_note_reads``) for files made from memo ``key`` alone."""
+    _STATE["written"].setdefault(key, [((), _digest_of(())), [], []])
 
 
 def written_file(key, name):
@@ -1056,9 +1065,8 @@ def use_context(generators):
             if getattr(item, "source_path", None):
                 _STATE["objects"][(type(item).__qualname__, item.source_path)] = item
     load_written_files()
-    generator = articles_generator
-    count = sum(len(getattr(generator, name, ())) for name in ESSAY_PAGES)
-    _STATE["essays_due"] = [generator, count, 0] if count else None
+    count = sum(len(getattr(articles_generator, name, ())) for name in ESSAY_PAGES)
+    _STATE["essays_due"] = [articles_generator, count, 0] if count else None
     _STATE["few_changed"] = mostly_reused(articles_generator.settings)
     if _STATE["few_changed"]:
         logger.debug("pages: few essays changed; no render workers")

@@ -34,22 +34,22 @@ Signals: the site's ``essays_written`` and ``finalized``, twice.  On a
 rebuild of few essays (``pages.few_changed``) indexing starts as soon as the
 essays' pages are written, on a folder of links to them, with the pages not
 written yet taken as the last good output has them; at ``INDEX`` the index
-is planned again from every page and any shard that differs is indexed
-again (``index_written_essays``).  Otherwise, at the core's ``INDEX``
-step (every page is written) the shards are planned, the unchanged ones
-linked and Pagefind started on the others, in a process of its own (``runner.py`` says why);
-the build goes on meanwhile (fingerprinting scripts, compressing every file
-outside the bundle folder, which ``plugins.core.output`` marks as still being
-written).  At ``SETTLE`` the build waits for Pagefind and puts each new
-shard in place: its languages in ``pagefind-entry.json`` in name order
+is planned again from every page and any shard that differs is indexed again
+(``index_written_essays``).  Otherwise, at the core's ``INDEX`` step (every
+page is written) the shards are planned, the unchanged ones linked and
+Pagefind started on the others, in a process of its own (``runner.py`` says
+why); the build goes on meanwhile (fingerprinting scripts, compressing every
+file outside the bundle folder, which ``plugins.core.output`` marks as still
+being written).  At ``SETTLE`` the build waits for Pagefind and puts each
+new shard in place: its languages in ``pagefind-entry.json`` in name order
 (Pagefind writes them in hash-map order, the one part of its output that
 differs between two runs on the same input), the ready-made interfaces the
 site does not use removed, and ``shards.json`` written.  The bundle's
 compressed copies follow (``COMPRESS_LATE``), then ``_headers``.  After one
 edit at 5,000 essays, Pagefind's run on the dirty shard (about 1.3 s) now
-overlaps compression's check of 18,000 unchanged files; on a cold build
-at 1,000 essays the shards' runs overlap the compression of every file,
-and search plus compression took 13.5 s instead of 20.5 s (2 CPUs, shared).
+overlaps compression's check of 18,000 unchanged files; on a cold build at
+1,000 essays the shards' runs overlap the compression of every file, and
+search plus compression took 13.5 s instead of 20.5 s (2 CPUs, shared).
 
 Settings (defaults in ``DEFAULTS``):
   SITE_SEARCH_ENABLED     build the index (True)
