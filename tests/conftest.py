@@ -54,8 +54,9 @@ def production_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory):
-    """tests/fixtures/site built with the real settings, two essays a page, and
-    its search index in several shards, as a large archive's is."""
+    """tests/fixtures/site built with the real settings, two essays a page, its
+    search index in several shards and one essay a glossary term listed, as
+    a large archive's are."""
     static = [p for p in ("images", "data", "extra") if (FIXTURE_CONTENT / p).is_dir()]
     return build_in_process(
         ROOT / "pelicanconf.py",
@@ -65,6 +66,7 @@ def fixture_site(tmp_path_factory):
         DEFAULT_PAGINATION=2,
         DEFAULT_ORPHANS=0,
         SITE_SEARCH_SHARD_SIZE=FIXTURE_SHARD_SIZE,
+        GLOSSARY_ESSAYS_LISTED=1,
     )
 
 

@@ -73,7 +73,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError
 
-from . import config, essays, output, pipeline
+from . import config, essays, memory, output, pipeline
 from . import memo as memos
 from .feeds import FeedWriter
 from .workers import can_fork
@@ -907,6 +907,11 @@ class MemoWriter(FeedWriter):
                 recording.calls[("file", name)] = (name, template.template, context, args, kwargs)
                 recording.call = ("file", name)
         written = super().write_file(name, template, context, *args, **kwargs)
+        # An essay's or page's own page is the last to read all its text
+        # but its feeds' and edition's, which read it again if they need it.
+        item = kwargs.get("article") or kwargs.get("page")
+        if item is not None:
+            memory.forget_rendered(item)
         _after_write()
         return written
 
@@ -1056,6 +1061,9 @@ def use_context(generators):
     articles_generator = next((g for g in generators if hasattr(g, "articles")), None)
     if articles_generator is None:
         return
+    # The essays are final: what their reading, glossary and disclosure
+    # steps freed goes back to the system before pages are rendered.
+    memory.release()
     context = articles_generator.context
     _STATE["context"] = context
     if _RECORDING["current"] is not None:

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
+from . import memory
 from .memo import run_captured
 
 logger = logging.getLogger(__name__)
@@ -107,6 +108,9 @@ class Pool:
         phase = len(_PHASES["tasks"]) + 1
         _PHASES["tasks"][phase] = todo
         _PHASES["memo"] = self.memo
+        # A forked worker shares the build's pages until either writes to
+        # them: the heap's free pages, handed back first, are shared by none.
+        memory.release()
         executor = ProcessPoolExecutor(
             self.workers, mp_context=multiprocessing.get_context("fork"), initializer=_quiet_child
         )

@@ -46,6 +46,10 @@ Settings (defaults in ``DEFAULTS``):
                   terms with ``Template: glossary`` (``pages/glossary.md``);
                   links point at it through Pelican's ``{filename}`` syntax,
                   so they are relative on pages and absolute in feeds
+  GLOSSARY_ESSAYS_LISTED  how many of a term's essays, newest first, the
+                  glossary page lists (10); a term used in more says how
+                  many and links to a search for it: listing every essay
+                  made the page 3.3 MB at 5,000 essays
 
 Metadata read: ``glossary_skip``.
 
@@ -85,6 +89,7 @@ DEFAULTS = config.declare(
     {
         "GLOSSARY_PATH": "glossary.toml",
         "GLOSSARY_PAGE": "pages/glossary.md",
+        "GLOSSARY_ESSAYS_LISTED": 10,
     },
     prefixes=("GLOSSARY_",),
 )

@@ -67,7 +67,7 @@ from markupsafe import Markup
 from pelican.utils import sanitised_join
 
 from plugins import core
-from plugins.core import config, csp, essays, output, pages, pipeline, templates
+from plugins.core import config, csp, essays, memory, output, pages, pipeline, templates
 from plugins.core import html as bzhtml
 from plugins.core import memo as memos
 from plugins.core.pipeline import Order
@@ -267,6 +267,7 @@ def _write_all(template, generator, jobs):
         for index, (path, local) in enumerate(jobs):
             pages.claim(("email", index))
             made = _render(template, generator, local, reusable=True)
+            memory.forget_rendered(local["article"])
             if isinstance(made, pages.Reused):
                 if made.link():  # the last good output's two files
                     continue

@@ -1,6 +1,7 @@
 """Glossary links, disclosures, corrections, provenance and charts in built output."""
 
 from datetime import datetime
+from urllib.parse import parse_qs
 
 import feedparser
 import pytest
@@ -151,6 +152,8 @@ def test_glossary_page_lists_terms_alphabetically_with_definitions(site, essay_u
 
 
 def test_fixture_glossary_lists_only_essays_that_use_a_term(fixture_site):
+    """The newest of them (one, as the fixture site is built), the rest counted
+    and found by a search for the term."""
     page = fixture_site.page("glossary/")
     entries = {e["id"]: e for e in page.select(".glossary-entry")}
     assert list(entries) == [
@@ -163,8 +166,13 @@ def test_fixture_glossary_lists_only_essays_that_use_a_term(fixture_site):
     used_in = entries["term-open-banking"].select(".glossary-essay-list a")
     assert [normalise_text(a.get_text()) for a in used_in] == [
         "字节序与通信协议笔记",  # through its Chinese original, 开放银行
-        "Where open banking links",
     ]
+    more = entries["term-open-banking"].select(".glossary-more a")
+    assert [normalise_text(a.get_text()) for a in more] == ["1 more essay uses it"]
+    target, query = more[0]["href"].split("?")
+    assert target.rstrip("/").endswith("/search")
+    assert parse_qs(query) == {"q": ["open banking"]}
+    assert entries["term-kyc-check"].select(".glossary-more") == []
 
 
 def test_glossary_links_are_in_the_feeds_with_absolute_urls(production_site):
