@@ -11,6 +11,8 @@ something a feature calls, or one of Pelican's extension points used once:
                 demand, keyed where the work is done;
 - ``workers``   the build's worker processes, forked to compute memo entries
                 ahead of the build;
+- ``memory``    free heap handed back to the system, and the copies of an
+                essay's text Pelican memoised let go once it is written;
 - ``reading``   the site's one Markdown reader (``readers_init``): Pelican's,
                 with metadata escaped, typography (CJK left as typed) and the
                 memo, composed in one place;

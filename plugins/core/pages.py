@@ -118,6 +118,7 @@ _STATE = {
     "written": {},
     "inputs": None,  # digest of the code, theme, data files and settings (``mostly_reused``)
     "few_changed": False,  # this build found ``mostly_reused`` true (``few_changed``)
+    "changed": [],  # then: its essays and pages whose state is not the last build's
     # essays' pages to write, and asked for (``essays_written``): [generator, count, asked]
     "essays_due": None,
     "read_keys": {},  # (class, source path) -> itself: one object for all pages' reads
@@ -220,8 +221,16 @@ def _content_ref(value):
 
 def _feed(update, value, seen, shallow=True):
     """Feed a stable, typed serialisation of value to a hash's update()."""
-    if value is None or isinstance(value, (str, bool, int, float, bytes)):
+    kind = type(value)
+    # Texts are most of what is fed (an essay's state is mostly strings):
+    # one call for them, by exact type, before the isinstance chain.
+    if kind is str:
+        data = value.encode("utf-8", "surrogatepass")
+        update(b"S%d:%b" % (len(data), data))
+    elif value is None or kind in _SCALARS or isinstance(value, (str, bool, int, float, bytes)):
         _feed_scalar(update, value)
+    elif kind is list or kind is tuple or kind is dict:
+        _feed_collection(update, value, seen)
     elif isinstance(value, Content):
         if shallow:
             update(b"C")
@@ -246,13 +255,15 @@ def _feed(update, value, seen, shallow=True):
         _feed(update, type(value).__qualname__ if " at 0x" in text else text, seen)
 
 
+_SCALARS = frozenset({bool, int, float, bytes})
+
+
 def _feed_scalar(update, value):
     if value is None:
         update(b"N")
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
-        update(b"S%d:" % len(data))
-        update(data)
+        update(b"S%d:%b" % (len(data), data))
     elif isinstance(value, bool):
         update(b"T" if value else b"F")
     elif isinstance(value, bytes):
@@ -328,7 +339,8 @@ def _sorted_items(mapping):
 def _ordered(sequence):
     """Static files by path: Pelican lists them (``staticfiles``) in the order
     of a set, and no page depends on that order (it would not be reproducible)."""
-    if sequence and all(isinstance(item, Static) for item in sequence):
+    first = sequence[0] if sequence else None
+    if isinstance(first, Static) and all(isinstance(item, Static) for item in sequence):
         return sorted(sequence, key=lambda item: item.source_path)
     return sequence
 
@@ -878,10 +890,14 @@ def mostly_reused(settings):
         return False
     contents = before.get("contents") or {}
     changed = len(contents.keys() - _STATE["objects"].keys())
+    items = []
     for key, item in _STATE["objects"].items():
-        changed += contents.get(key) != content_digest(item)
-        if changed > FEW_CHANGED:
-            return False
+        if contents.get(key) != content_digest(item):
+            changed += 1
+            items.append(item)
+            if changed > FEW_CHANGED:
+                return False
+    _STATE["changed"] = items
     return True
 
 
@@ -1041,9 +1057,12 @@ def _render_listings(method):
 
 def _render_essay(index):
     """In a forked worker: render one essay's page into the memo."""
-    generator, article = _RENDER["generator"], _RENDER["items"][index]
+    _write_essay(_RENDER["write"], _RENDER["generator"], _RENDER["items"][index])
+
+
+def _write_essay(write, generator, article):
     # The call ArticlesGenerator.generate_articles makes for each essay.
-    _RENDER["write"](
+    write(
         article.save_as,
         generator.get_template(article.template),
         generator.context,
@@ -1078,6 +1097,7 @@ def use_context(generators):
     _STATE["few_changed"] = mostly_reused(articles_generator.settings)
     if _STATE["few_changed"]:
         logger.debug("pages: few essays changed; no render workers")
+        write_changed_essays(articles_generator)
         return
     start_render_workers(articles_generator)
 
@@ -1085,6 +1105,35 @@ def use_context(generators):
 # The lists whose essays Pelican's ArticlesGenerator.generate_articles writes,
 # one page each and first of all its pages (then archives and listings).
 ESSAY_PAGES = ("translations", "articles", "hidden_translations", "hidden_articles")
+
+
+def write_changed_essays(generator):
+    """On a rebuild of few essays: write the pages of the essays whose state
+    changed now, before Pelican writes every essay's, and send the site's
+    ``essays_written`` then rather than after the last essay's page.
+
+    Every other essay's page is then the last good output's, so a step that
+    reads only essay pages (the search index) can start on them a third of
+    a second earlier at 1,000 essays, while Pelican's loop links the rest.
+    When Pelican reaches these essays, their pages are the memo's and the
+    same bytes.  A page that changes although its essay did not (a
+    neighbour's link, after a title edit) is written in Pelican's loop as
+    usual; the search index plans again once every page is written."""
+    due = {id(item) for item in _STATE["changed"]}
+    items = [
+        item for name in ESSAY_PAGES for item in getattr(generator, name, ()) if id(item) in due
+    ]
+    if not items or _STATE["essays_due"] is None:
+        return
+    # A writer of its own: Pelican's keeps the names it wrote and would warn
+    # when its loop writes them again.
+    writer = MemoWriter(generator.output_path, settings=generator.settings)
+    write = functools.partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+    for article in items:
+        _write_essay(write, generator, article)
+    logger.debug("pages: the %d changed essays' pages written first", len(items))
+    _STATE["essays_due"] = None
+    pipeline.send("essays_written", generator)
 
 
 def essay_page_asked(generator, content=None):
@@ -1201,7 +1250,7 @@ def reset():
     _STATE.update(stats=[0, 0, 0, 0])
     _STATE.update(refs={}, objects_digests={}, envs={}, by_workers=set(), stale=set())
     _STATE.update(written={}, before_build=None, site_files=None, inputs=None, few_changed=False)
-    _STATE.update(essays_due=None)
+    _STATE.update(essays_due=None, changed=[])
     _STATE.update(read_keys={})
 
 

@@ -91,8 +91,10 @@ def on(signal_name, receiver, order):
 #   essay_changed(article, generator=…)  a long-lived preview changed one
 #       essay's text in place (its metadata did not change); each step that
 #       derives something from an essay's content does it again for it.
-#   essays_written(generator)  the articles generator has written every
-#       essay's page (``plugins.core.pages``), before its listings.
+#   essays_written(generator)  every essay's page is written as this build
+#       has it (``plugins.core.pages``): after the last one, before the
+#       listings; on a rebuild of few essays, once those that changed are
+#       (the others are the last good output's, as they will be written).
 SITE_SIGNALS = frozenset({"essay_changed", "essays_written"})
 
 

@@ -321,3 +321,14 @@ def test_a_search_index_started_on_the_essays_pages_is_redone_where_pages_change
     log = build_logged(site, output, site / "cache")
     assert "site_search: indexing 1 shards on the essays' pages" in log
     assert "site_search: the index started on the essays' pages stands" in log
+    # The edited essay's page first, then the index starts, then Pelican
+    # writes every essay's page (the others linked as the last output has them).
+    first = log.index("pages: the 1 changed essays' pages written first")
+    started = log.index("site_search: indexing 1 shards on the essays' pages")
+    assert first < started
+    assert re.search(r'Writing ".*/essays/[^"]+/index\.html"', log[started:]), log[started:]
+    clean = site / "clean-after-essay"
+    assert build_site(site, clean, site / "clean-cache-2").ok
+    expected, found = files_of(clean), files_of(output)
+    assert sorted(found) == sorted(expected)
+    assert [path for path in expected if found[path] != expected[path]] == []
