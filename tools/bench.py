@@ -19,12 +19,15 @@ falls on all alike, and reports medians:
 - with ``HUGO``: Hugo's cold build of the same essays (a minimal layout) and
   `hugo server`'s time from a save to the served page.
 
-Every build runs in a child process; wall time is measured around it.  Peak
+Every build runs in a child process, on a settled disk (``os.sync`` first:
+the writeback of a cold build's 50,000 files is not timed as the next
+build's); wall time is measured around it, to ``wait4``'s return.  Peak
 memory is that of the largest single process (the build, a worker or
 Pagefind: the resident set ``wait4`` reports), the measure the target is
 set in, and, for the record, the largest proportional set size (PSS, shared
-pages split between processes) of the whole process tree, sampled every
-50 ms.  The seed essay's first view is measured too: the bytes of its
+pages split between processes) of the whole process tree, sampled four
+times a second in a thread of its own (reading a large process's
+``smaps_rollup`` costs CPU the build would otherwise have).  The seed essay's first view is measured too: the bytes of its
 HTML, stylesheet, scripts and images, raw and brotli-compressed, and the
 number of requests.
 
@@ -263,38 +266,48 @@ def _pss_kb(pid):
     return int(match.group(1)) if match else 0
 
 
+# How often the process tree's memory is sampled: reading a large process's
+# smaps_rollup costs the kernel a walk of its page tables, CPU the measured
+# build would otherwise have.
+SAMPLE_SECONDS = 0.25
+
+
 def run_measured(command, cwd, env=None) -> Run:
-    """Run a command; its wall time, max RSS (wait4) and sampled peak PSS of its tree."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        command,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    peak = main_peak = 0
-    log = bytearray()
-    os.set_blocking(proc.stdout.fileno(), False)
-    while True:
-        result = os.wait4(proc.pid, os.WNOHANG)
-        if result[0]:
-            break
-        if Path("/proc").is_dir():
-            peak = max(peak, sum(_pss_kb(pid) for pid in _tree(proc.pid)))
-            main_peak = max(main_peak, _pss_kb(proc.pid))
-        chunk = proc.stdout.read()
-        if chunk:
-            log += chunk
-        time.sleep(0.05)
-    seconds = time.perf_counter() - start
-    _, status, usage = result
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    log += proc.stdout.read() or b""
-    proc.stdout.close()
-    if proc.returncode != 0:
-        sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{log.decode(errors='replace')}")
-    return Run(seconds, usage.ru_maxrss, peak or usage.ru_maxrss, main_peak)
+    """Run a command; its wall time, max RSS (wait4) and sampled peak PSS of its tree.
+
+    The disk is settled first (``os.sync``), so the writeback of one build's
+    files is not timed as the next one's; the end is ``wait4``'s own, and
+    the tree is sampled in a thread of its own, a few times a second."""
+    if hasattr(os, "sync"):
+        os.sync()
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        peaks = {"tree": 0, "main": 0}
+        done = threading.Event()
+
+        def sample():
+            while not done.wait(SAMPLE_SECONDS):
+                if Path("/proc").is_dir():
+                    tree = sum(_pss_kb(pid) for pid in _tree(proc.pid))
+                    peaks["tree"] = max(peaks["tree"], tree)
+                    peaks["main"] = max(peaks["main"], _pss_kb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            output = log.read().decode(errors="replace")
+            sys.exit(f"bench: {' '.join(map(str, command))} failed:\n{output}")
+    return Run(seconds, usage.ru_maxrss, peaks["tree"] or usage.ru_maxrss, peaks["main"])
 
 
 def pelican_command(content, settings, output, *extra):
