@@ -27,9 +27,9 @@ Pagefind: the resident set ``wait4`` reports), the measure the target is
 set in, and, for the record, the largest proportional set size (PSS, shared
 pages split between processes) of the whole process tree, sampled four
 times a second in a thread of its own (reading a large process's
-``smaps_rollup`` costs CPU the build would otherwise have).  The seed essay's first view is measured too: the bytes of its
-HTML, stylesheet, scripts and images, raw and brotli-compressed, and the
-number of requests.
+``smaps_rollup`` costs CPU the build would otherwise have).  The seed
+essay's first view is measured too: the bytes of its HTML, stylesheet,
+scripts and images, raw and brotli-compressed, and the number of requests.
 
 The machine may be busy with other work: compare the ratios of one run, not
 seconds across runs.

@@ -105,7 +105,7 @@ _STATE = {
     "context": None,  # the generators' shared context, complete
     "objects": {},  # (class, source path) -> the content object of this build
     "digests": {},  # id(content) -> digest of its state
-    "field_digests": {},  # id(content) -> {fields read: digest}
+    "field_digests": {},  # id(content) -> {fields read: digest, a field: its digest}
     "refs": {},  # id(content) -> how other objects refer to it
     "objects_digests": {},  # id(object) -> (object, digest of its state)
     "envs": {},  # id(generator env) -> (env, its TrackingEnvironment)
@@ -389,10 +389,14 @@ def read_digest(item, fields):
     mine = _STATE["field_digests"].setdefault(id(item), {})
     found = mine.get(fields)
     if found is None:
-        # Only the few sets of fields pages read are kept, not each field's.
+        # The few sets of fields pages read are kept, and each field's digest
+        # (keyed by its name) while they are made: the sets share most fields.
         combined = hashlib.blake2b(digest_size=16)
         for name in fields:
-            combined.update(_field_digest(item, name))
+            part = mine.get(name)
+            if part is None:
+                part = mine[name] = _field_digest(item, name)
+            combined.update(part)
         found = mine[fields] = combined.hexdigest()
     return found
 

@@ -57,10 +57,12 @@ def place(item, kind, is_translation, settings):
     if item.in_default_lang != is_translation:
         return  # Pelican's own choice already follows the rule
     status = getattr(item, "status", "published")
+    values = None  # Pelican makes them anew at each read (a relpath and a slugify)
     for what in ("URL", "SAVE_AS"):
         pattern = settings.get(pattern_setting(kind, status, is_translation, what))
         if pattern:
-            setattr(item, f"override_{what.lower()}", pattern.format(**item.url_format))
+            values = values if values is not None else item.url_format
+            setattr(item, f"override_{what.lower()}", pattern.format(**values))
 
 
 def place_all(kind, groups, settings):
