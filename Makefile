@@ -126,5 +126,5 @@ audit: $(STAMP) $(CHECKERS) ## Lighthouse scores of the home page, an essay and 
 	$(BIN)/python tools/audit.py
 
 clean: ## Remove the built site and caches (keeps .venv)
-	rm -rf $(OUTPUTDIR) .$(OUTPUTDIR).staging .$(OUTPUTDIR).previous .$(OUTPUTDIR).superseded cache .pytest_cache .hypothesis
+	rm -rf $(OUTPUTDIR) .$(OUTPUTDIR).staging .$(OUTPUTDIR).previous .$(OUTPUTDIR).superseded .$(OUTPUTDIR).folders cache .pytest_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

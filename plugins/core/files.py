@@ -23,7 +23,13 @@ def atomic_write(path, data: bytes):
         handle = open(temporary, "wb")  # noqa: SIM115
     with handle:
         handle.write(data)
-    os.replace(temporary, path)
+    try:
+        os.replace(temporary, path)
+    except IsADirectoryError:
+        # An empty folder where the file goes (a page folder kept from an
+        # earlier output by tools.build): the file takes its place.
+        os.rmdir(path)
+        os.replace(temporary, path)
 
 
 def cache_folder(settings, configured, name):

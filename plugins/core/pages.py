@@ -695,7 +695,7 @@ class Reused(str):
 
     def link(self):
         found = output.current()
-        return found is not None and _link_files(found, self.memo_key, [n for n, *_ in self.files])
+        return found is not None and _link_files(found, self.memo_key, self.files)
 
     def text(self):
         memo = memos.current()
@@ -798,18 +798,22 @@ def link_as_written(key, names):
     if sorted(name for name, *_ in entry[1]) != sorted(names) or not _still_held(found, entry[1]):
         return False
     _entry_without_reads(key)
-    return _link_files(found, key, names)
+    return _link_files(found, key, entry[1])
 
 
-def _link_files(found, key, names):
-    """Link ``names`` from the last good output into ``found`` (the build's
-    output), noting their identities under memo ``key``; False when one
-    could not be linked."""
-    if not all(found.link_unchanged(name) for name in names):
+def _link_files(found, key, files):
+    """Link ``files`` ((name, inode, size, time) each, found still the last
+    good output's by ``_still_held``) into ``found`` (the build's output),
+    noting their identities under memo ``key``; False when one could not be
+    linked.  A hard link is the same inode, size and time, so the identities
+    are noted as they were found rather than asked of the system again (a
+    rebuild at 5,000 essays links 28,000 files)."""
+    if not all(found.link_unchanged(name) for name, *_ in files):
         return False
-    for name in names:
-        written_file(key, name)
-    _STATE["stats"][3] += len(names)
+    entry = _STATE["written"].get(key)
+    if entry is not None:
+        entry[1].extend(files)
+    _STATE["stats"][3] += len(files)
     return True
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.plugins.test_content_guard import fingerprint, write_good_site
 from tests.support import ROOT
-from tools.build import build, recover, staging_paths, superseded_path
+from tools.build import build, folders_path, recover, staging_paths, superseded_path
 
 
 @pytest.fixture
@@ -99,6 +99,36 @@ def test_the_replaced_output_is_kept_until_the_next_build_removes_it(good_site):
     # The next build removed it and kept the output it replaced in its place.
     assert not (superseded / "marker").exists()
     assert "Rewritten" in (superseded / "essays" / "good-essay" / "index.html").read_text()
+
+
+def tree(folder):
+    """(every folder, every file) under ``folder``, as relative paths."""
+    folders, files = set(), set()
+    for path in folder.rglob("*"):
+        (folders if path.is_dir() else files).add(path.relative_to(folder).as_posix())
+    return folders, files
+
+
+def test_the_removed_outputs_page_folders_are_the_next_builds_staging(good_site):
+    output = good_site / "output"
+    content = good_site / "content"
+    for _ in range(2):
+        assert build(ROOT / "pelicanconf.py", output, content, stream=None).ok
+    # The output the second build replaced: its files removed, its page
+    # folders (and those above them) kept, empty.
+    folders, files = tree(folders_path(output))
+    assert files == set()
+    assert "essays/good-essay" in folders and "essays" in folders
+    assert not any(name.startswith("theme") for name in folders)  # no page there
+    # A folder the next build writes nothing into is not in its output.
+    (folders_path(output) / "essays" / "gone-essay").mkdir()
+
+    assert build(ROOT / "pelicanconf.py", output, content, stream=None).ok
+
+    assert not folders_path(output).joinpath("essays", "gone-essay").exists()
+    clean = build(ROOT / "pelicanconf.py", good_site / "clean", content, stream=None)
+    assert clean.ok
+    assert tree(output) == tree(good_site / "clean")
 
 
 def test_a_swap_interrupted_between_its_renames_is_completed(good_site):
