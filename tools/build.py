@@ -20,9 +20,11 @@ as the output's (hard links).  Its page folders (those that held an
 ``index.html``, and the folders above them) are kept, empty, as
 ``.<output>.folders``, and the build after takes them as its staging folder:
 creating the 13,000 folders of a 5,000-essay site anew cost a rebuild 0.5 to
-2 s of file-system work, depending on the disk's load.  Folders a build
-leaves empty are removed before its output is swapped in, so the output
-holds what a build into an empty folder would.
+2 s of file-system work, depending on the disk's load.  A build with no
+such folders (the first after a cold build) has the last output's page
+folders made in staging by a process of its own while it checks and reads
+the essays.  Folders a build leaves empty are removed before its output is
+swapped in, so the output holds what a build into an empty folder would.
 
 Every message is printed plainly: content errors as ``path:line: what is wrong
 — how to fix it``, anything else with its level.  Failures inside Pelican (a
@@ -153,19 +155,36 @@ except OSError:
 """
 
 
-class Removal:
-    """A folder removed by a process of its own while the build goes on, its
-    page folders kept at ``keep`` (see the module docstring).
+# The page folders of the last good output, made in staging (see ``build``).
+_MAKE_FOLDERS = """
+import os, sys
+source, target = sys.argv[1], sys.argv[2]
+for root, dirs, files in os.walk(source):
+    if "index.html" in files:
+        try:
+            os.makedirs(os.path.join(target, os.path.relpath(root, source)), exist_ok=True)
+        except OSError:
+            pass
+"""
 
-    A process, not a thread: removing is mostly system calls, but the loop
+
+class Beside:
+    """Work on folders done by a process of its own while the build goes on:
+    ``Beside(_REMOVE, superseded, keep)`` removes the replaced output's files
+    and keeps its page folders at ``keep`` (see the module docstring);
+    ``Beside(_MAKE_FOLDERS, output, staging)`` makes the last output's page
+    folders in staging.  Nothing depends on when it ends: the build makes any
+    folder it writes into that is not there yet.
+
+    A process, not a thread: the work is mostly system calls, but the loop
     around them would hold the interpreter's lock the build needs.
     """
 
-    def __init__(self, folder: Path, keep: Path):
+    def __init__(self, script, folder: Path, other: Path):
         self.process = None
         if folder.exists():
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _REMOVE, str(folder), str(keep)],
+                [sys.executable, "-I", "-S", "-c", script, str(folder), str(other)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -230,9 +249,14 @@ def build(
     recover(output)
     shutil.rmtree(staging, ignore_errors=True)
     folders = folders_path(output)
+    helpers = []
     if folders.is_dir():
         os.replace(folders, staging)  # empty page folders: see the module docstring
-    removal = Removal(superseded_path(output), folders)
+    else:
+        # The first rebuild after a cold one has none kept: the last output's
+        # are made beside the build while it checks and reads the essays.
+        helpers.append(Beside(_MAKE_FOLDERS, output, staging))
+    helpers.append(Beside(_REMOVE, superseded_path(output), folders))
 
     # Pelican drops repeated warnings process-wide; every build reports its own.
     LimitFilter._raised_messages.clear()
@@ -268,7 +292,8 @@ def build(
         # A build that stopped early may have left work running beside it
         # (the search index's Pagefind runs): it ends before staging goes.
         outputs.settle_all()
-        removal.wait()
+        for helper in helpers:
+            helper.wait()
         root.removeHandler(collector)
         root.setLevel(old_level)
 

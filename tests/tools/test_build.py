@@ -8,7 +8,15 @@ import pytest
 
 from tests.plugins.test_content_guard import fingerprint, write_good_site
 from tests.support import ROOT
-from tools.build import build, folders_path, recover, staging_paths, superseded_path
+from tools.build import (
+    _MAKE_FOLDERS,
+    Beside,
+    build,
+    folders_path,
+    recover,
+    staging_paths,
+    superseded_path,
+)
 
 
 @pytest.fixture
@@ -129,6 +137,19 @@ def test_the_removed_outputs_page_folders_are_the_next_builds_staging(good_site)
     clean = build(ROOT / "pelicanconf.py", good_site / "clean", content, stream=None)
     assert clean.ok
     assert tree(output) == tree(good_site / "clean")
+
+
+def test_the_first_rebuild_has_the_last_outputs_page_folders_made_beside_it(good_site):
+    output, staging = good_site / "output", good_site / "staging"
+
+    Beside(_MAKE_FOLDERS, output, staging).wait()
+
+    folders, files = tree(staging)
+    assert files == set()
+    pages = {p.parent.relative_to(output).as_posix() for p in output.rglob("index.html")}
+    assert "essays/good-essay" in pages
+    assert pages - {"."} <= folders
+    assert not any(name.startswith("theme") for name in folders)
 
 
 def test_a_swap_interrupted_between_its_renames_is_completed(good_site):
