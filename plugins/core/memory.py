@@ -19,11 +19,13 @@ Two things kept a large build's process far bigger than what it holds:
   essay's text (its page written, its e-mail edition made) lets the copy go.
   Summaries are kept: they are small, and listings read them throughout.
 
+  A step that replaces an essay's text (``set_content`` in the editorial
+  plugin) drops every copy of the old one with ``forget_every_rendered``.
+
 There is no library for either: ``malloc_trim`` is glibc's own call
 (reached through ``ctypes``; elsewhere ``release`` does nothing), and the
-memoised copies live in Pelican's ``memoized`` caches, which the core's
-other step that replaces content (``set_content`` in the editorial plugin)
-already keeps in step the same way.
+memoised copies live in Pelican's ``memoized`` cache, which only this module
+reaches into.
 """
 
 from __future__ import annotations
@@ -64,3 +66,12 @@ def forget_rendered(item):
     cache = Content.get_content.cache
     for siteurl in {item.get_siteurl(), item.settings.get("SITEURL", "")}:
         cache.pop((item, siteurl), None)
+
+
+def forget_every_rendered(item):
+    """Drop every copy of ``item``'s text Pelican memoised, for whatever site
+    URL it was read with (a preview's pages read it with their own relative
+    ones): for a step that replaced the text, when all of them are stale."""
+    cache = Content.get_content.cache
+    for key in [key for key in cache if key and key[0] is item]:
+        del cache[key]

@@ -3,13 +3,13 @@
 import re
 from pathlib import Path
 
+from plugins.core import memory
+
 
 def set_content(item, markup):
     """Replace rendered content and drop what Pelican memoised from the old one."""
     item._content = markup
-    cache = type(item).get_content.cache
-    for key in [k for k in cache if k and k[0] is item]:
-        del cache[key]
+    memory.forget_every_rendered(item)
 
 
 def metadata_lines(source_path, key):

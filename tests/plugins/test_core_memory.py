@@ -72,3 +72,13 @@ def test_release_hands_back_heap_freed_between_live_blocks():
     after = resident_kib()
     assert len(kept) == 5_000
     assert before - after > 50_000, (before, after)  # of about 100 MB freed
+
+
+def test_forget_every_rendered_drops_the_copies_for_every_site_url():
+    item = essay('<p>See <a href="{index}">the index</a>.</p>')
+    item.get_content("..")  # as a preview's page one folder down reads it
+    item.get_content(SITEURL)
+
+    memory.forget_every_rendered(item)
+
+    assert not [key for key in Content.get_content.cache if key[0] is item]
