@@ -4,6 +4,10 @@ Hosts that serve precompressed files (nginx ``gzip_static``/``brotli_static``,
 Caddy ``precompressed``) then send the smaller copy without compressing on
 each request.
 
+Files in the folders a step said are not for the site's readers
+(``output.not_for_readers``: e-mail editions, which authors fetch to import
+into a list tool) get no copies: no browser asks for them.
+
 Runs on ``finalized`` at the core's ``COMPRESS`` step, after every file is
 written and asset_pipeline has fingerprinted and minified the output, so the
 copies match the files as published.
@@ -148,7 +152,8 @@ def write_copies(pelican):
     out = output.current()
     late = out.unfinished() if out is not None else []
     _LATE["folders"] = late
-    copy_files(pelican, skip=late)
+    not_served = out.folders_not_for_readers() if out is not None else []
+    copy_files(pelican, skip=sorted({*late, *not_served}))
 
 
 def write_late_copies(pelican):

@@ -15,7 +15,9 @@ Listmonk, Mailchimp…):
 
 Translations go to ``email/<slug>/<lang>/``.  These pages are for mail, not
 for the site's readers: they carry ``noindex`` and a canonical link to the
-essay, and are not in the sitemap or the search index.  A host that sends
+essay, and are not in the sitemap or the search index, and their folder
+(``email/``) gets no compressed copies (``output.not_for_readers``: they
+were half the files compressed, and precompressing serves browsers only).  A host that sends
 the site's Content-Security-Policy as a header (``_headers``) keeps their
 inline styles from applying in a browser; the files themselves are intact.
 
@@ -173,6 +175,18 @@ def edition_path(article, settings, is_translation):
     return pattern.format(**article.url_format)
 
 
+def edition_folders(settings):
+    """The output folders that hold only editions: each save-as pattern's
+    folders before its first field ("email" of "email/{slug}/index.html");
+    none when a pattern starts with a field (editions beside the pages)."""
+    folders = set()
+    for name in ("EMAIL_EDITION_SAVE_AS", "EMAIL_EDITION_LANG_SAVE_AS"):
+        fixed = settings[name].split("{", 1)[0]
+        if "/" in fixed:
+            folders.add(fixed.rsplit("/", 1)[0].strip("/"))
+    return sorted(folder for folder in folders if folder)
+
+
 def _stylesheet(settings):
     path = Path(settings["THEME"]) / settings["EMAIL_EDITION_STYLESHEET"]
     return path.read_text(encoding="utf-8")
@@ -201,6 +215,10 @@ def plan_editions(generator, writer=None):
     planned = _plan(generator)
     if planned is None:
         return
+    out = output.current()
+    if out is not None:
+        for folder in edition_folders(generator.settings):
+            out.not_for_readers(folder)
     if pages.few_changed():
         _DUE[str(generator.output_path)] = planned
     else:

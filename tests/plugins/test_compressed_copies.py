@@ -188,6 +188,22 @@ def test_a_folder_still_being_written_gets_its_copies_once_finished(tmp_path, bu
     assert out.unfinished() == []
 
 
+def test_a_folder_not_for_readers_gets_no_copies_and_its_neighbours_do(tmp_path, build_output):
+    site = tmp_path / "site"
+    for folder in ("email/deposits", "emails-archive"):
+        (site / folder).mkdir(parents=True)
+        (site / folder / "index.html").write_bytes(PAGE)
+    (site / "index.html").write_bytes(PAGE)
+    out = build_output(site)
+    out.not_for_readers("email/")
+    write_copies(site, tmp_path / "memo")
+    assert not (site / "email" / "deposits" / "index.html.gz").exists()
+    assert not (site / "email" / "deposits" / "index.html.br").exists()
+    # Only the folder itself: a neighbour whose name starts the same has its copies.
+    assert (site / "emails-archive" / "index.html.br").is_file()
+    assert (site / "index.html.gz").is_file()
+
+
 def test_copies_made_at_another_quality_are_not_linked_from_the_last_output(tmp_path, build_output):
     """An incremental build after the brotli quality changed writes the copies
     a clean build at the new quality writes."""

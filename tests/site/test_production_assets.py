@@ -89,9 +89,11 @@ def test_production_html_is_minified(site, production_site):
 
 
 def test_every_text_file_is_precompressed_next_to_itself(production_site):
+    root = production_site.output
     texts = [
-        p for p in production_site.output.rglob("*") if p.is_file() and p.suffix in TEXT_SUFFIXES
-    ]
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix in TEXT_SUFFIXES and p.relative_to(root).parts[0] != "email"
+    ]  # fmt: skip
     assert len(texts) > 30
     for path in texts:
         original = path.read_bytes()
@@ -103,6 +105,18 @@ def test_every_text_file_is_precompressed_next_to_itself(production_site):
         assert len(br.read_bytes()) < len(original)
         # No timestamp in the gzip header: the same input gives the same bytes.
         assert gz.read_bytes()[4:8] == b"\0\0\0\0", gz
+
+
+def test_email_editions_get_no_compressed_copies_as_no_browser_fetches_them(production_site):
+    root = production_site.output
+    editions = sorted((root / "email").rglob("index.*"))
+    assert {p.suffix for p in editions} == {".html", ".txt"}
+    assert len(editions) >= 2
+    copies = [p for p in (root / "email").rglob("*") if p.suffix in (".gz", ".br")]
+    assert copies == []
+    # The essays' own pages beside them still have theirs.
+    essay = next(p for p in root.rglob("index.html") if p.relative_to(root).parts[0] == "essays")
+    assert essay.with_name("index.html.br").is_file()
 
 
 def test_production_build_is_byte_for_byte_reproducible(production_site, production_site_again):
