@@ -28,11 +28,13 @@ Signals:
   initialized                  derived settings; publish the chart data folder
   article_generator_finalized  run the five features over every essay
   page_generator_finalized     check that the glossary page exists
-  article_writer_finalized     write the corrections feed
+  article_writer_finalized     write the corrections feed and the glossary
+                               terms' own pages
   essay_changed (the site's)   the same steps for one essay a preview changed
 
 Settings (declared with their defaults in each module's ``DEFAULTS``):
-  GLOSSARY_PATH, GLOSSARY_PAGE, DISCLOSURE_DEFAULT, DISCLOSURE_TITLE,
+  GLOSSARY_PATH, GLOSSARY_PAGE, GLOSSARY_ESSAYS_LISTED, GLOSSARY_TERM_URL,
+  GLOSSARY_TERM_SAVE_AS, DISCLOSURE_DEFAULT, DISCLOSURE_TITLE,
   CORRECTIONS_PAGE, CORRECTIONS_FEED_ATOM, CORRECTIONS_FEED_TITLE,
   PROVENANCE_LANGUAGE_NAMES, CHARTS_DATA_PATH, CHARTS_WIDTH, CHARTS_HEIGHT,
   CHARTS_COLORS.
@@ -90,8 +92,9 @@ def check_pages(generator):
     glossary.check_glossary_page(generator)
 
 
-def write_feeds(generator, writer=None):
+def write_files(generator, writer=None):
     corrections.write_feed(generator)
+    glossary.write_term_pages(generator, writer)
 
 
 def register():
@@ -104,4 +107,4 @@ def register():
     pipeline.on("essay_changed", refresh_essay, Order.CONTENT)
     # After language_urls has placed the pages (Order.URLS).
     pipeline.on("page_generator_finalized", check_pages, Order.CONTENT)
-    pipeline.on("article_writer_finalized", write_feeds, Order.WRITE)
+    pipeline.on("article_writer_finalized", write_files, Order.WRITE)

@@ -36,8 +36,11 @@ alias claimed by two terms, an unknown key) are logged as errors naming the
 file and line, so ``--fatal errors`` fails the build.
 
 Called from ``editorial.py``: ``link_essays`` after the essays are read
-(it also publishes ``glossary_terms`` in the shared context) and
-``check_glossary_page`` after the pages are read.
+(it also publishes ``glossary_terms`` in the shared context),
+``check_glossary_page`` after the pages are read and ``write_term_pages``
+once the essays' pages are written.  A term's own page lists every essay
+that uses it in any of its spellings, so a Chinese essay that uses only the
+original is found there (a search for the English words would miss it).
 
 Settings (defaults in ``DEFAULTS``):
   GLOSSARY_PATH   the glossary file, relative to PATH (``glossary.toml``);
@@ -48,14 +51,18 @@ Settings (defaults in ``DEFAULTS``):
                   so they are relative on pages and absolute in feeds
   GLOSSARY_ESSAYS_LISTED  how many of a term's essays, newest first, the
                   glossary page lists (10); a term used in more says how
-                  many and links to a search for it: listing every essay
-                  made the page 3.3 MB at 5,000 essays
+                  many and links to its own page, which lists them all:
+                  listing every essay made the glossary page 3.3 MB at
+                  5,000 essays
+  GLOSSARY_TERM_URL, GLOSSARY_TERM_SAVE_AS  that page's address and file
+                  ("glossary/{slug}/", "glossary/{slug}/index.html")
 
 Metadata read: ``glossary_skip``.
 
 Attributes: ``article.glossary_terms`` (entries linked in that essay, in order
 of first use); context ``glossary_terms`` (every entry, alphabetical, each with
-the published essays that use it).
+the published essays that use it, newest first, and the URL of its own page
+when it has one).
 
 Why not an existing tool: the legacy pelican-plugins ``glossary`` collects
 the ``<dl>`` lists already written in articles into a page, and
@@ -90,6 +97,8 @@ DEFAULTS = config.declare(
         "GLOSSARY_PATH": "glossary.toml",
         "GLOSSARY_PAGE": "pages/glossary.md",
         "GLOSSARY_ESSAYS_LISTED": 10,
+        "GLOSSARY_TERM_URL": "glossary/{slug}/",
+        "GLOSSARY_TERM_SAVE_AS": "glossary/{slug}/index.html",
     },
     prefixes=("GLOSSARY_",),
 )
@@ -126,6 +135,7 @@ class Term:
     note: str = ""
     line: int = 0
     essays: list = field(default_factory=list)
+    url: str = ""  # of its own page, when it has one (``write_term_pages``)
 
     def variants(self):
         return [self.term, *self.aliases, *([self.chinese] if self.chinese else [])]
@@ -655,8 +665,39 @@ def link_essays(generator):
         if id(article) in listed:
             for term in used:
                 term.essays.append(article)
+    listed_on_glossary = settings["GLOSSARY_ESSAYS_LISTED"]
     for term in terms:
         term.essays.sort(key=lambda a: (a.date, a.slug), reverse=True)
+        if len(term.essays) > listed_on_glossary:
+            term.url = settings["GLOSSARY_TERM_URL"].format(slug=term.slug)
+
+
+def write_term_pages(generator, writer):
+    """The page of each term the glossary page lists only some essays of:
+    every essay that uses it, newest first (``glossary_term.html``).
+
+    Written through Pelican's writer like its own listings, so the page is
+    kept in the memo and made again only when a title, date or URL it shows
+    changed."""
+    settings = generator.settings
+    terms = [term for term in generator.context.get("glossary_terms") or [] if term.url]
+    if not terms or writer is None:
+        return
+    page_path = settings["GLOSSARY_PAGE"]
+    context = generator.context
+    pages = [*context.get("pages", []), *context.get("hidden_pages", [])]
+    glossary_page = next((p for p in pages if p.relative_source_path == page_path), None)
+    template = generator.get_template("glossary_term")
+    for term in terms:
+        writer.write_file(
+            settings["GLOSSARY_TERM_SAVE_AS"].format(slug=term.slug),
+            template,
+            generator.context,
+            relative_urls=settings["RELATIVE_URLS"],
+            url=term.url,
+            term=term,
+            glossary_page=glossary_page,
+        )
 
 
 class Linking:

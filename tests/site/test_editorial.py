@@ -1,13 +1,12 @@
 """Glossary links, disclosures, corrections, provenance and charts in built output."""
 
 from datetime import datetime
-from urllib.parse import parse_qs
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.support import FIXTURE_CONTENT, normalise_text, resolve_internal
+from tests.support import FIXTURE_CONTENT, normalise_text, parse_html, resolve_internal
 
 SEED_TERMS = [
     "mutual gold giants",
@@ -153,7 +152,7 @@ def test_glossary_page_lists_terms_alphabetically_with_definitions(site, essay_u
 
 def test_fixture_glossary_lists_only_essays_that_use_a_term(fixture_site):
     """The newest of them (one, as the fixture site is built), the rest counted
-    and found by a search for the term."""
+    and listed by the search page (tests/browser/test_search.py)."""
     page = fixture_site.page("glossary/")
     entries = {e["id"]: e for e in page.select(".glossary-entry")}
     assert list(entries) == [
@@ -169,10 +168,44 @@ def test_fixture_glossary_lists_only_essays_that_use_a_term(fixture_site):
     ]
     more = entries["term-open-banking"].select(".glossary-more a")
     assert [normalise_text(a.get_text()) for a in more] == ["1 more essay uses it"]
-    target, query = more[0]["href"].split("?")
-    assert target.rstrip("/").endswith("/search")
-    assert parse_qs(query) == {"q": ["open banking"]}
+    glossary_file = fixture_site.file_for("glossary/")
+    target, _ = resolve_internal(fixture_site.output, glossary_file, more[0]["href"])
+    assert target == fixture_site.file_for("glossary/open-banking/")
     assert entries["term-kyc-check"].select(".glossary-more") == []
+    # A term whose essays the glossary lists whole has no page of its own.
+    assert not fixture_site.file_for("glossary/kyc-check/").exists()
+
+
+def essays_defining(site, slug):
+    """The essays' pages whose terms note defines the glossary term ``slug``."""
+    return {
+        path
+        for path in (site.output / "essays").rglob("index.html")
+        if parse_html(path).select_one(f"aside.glossary-notes dd#glossary-{slug}")
+    }
+
+
+def test_a_terms_own_page_lists_every_essay_using_it_in_either_language(fixture_site):
+    """What the glossary's "1 more essay uses it" leads to: the English essay
+    and the Chinese one that uses only the original, 开放银行, newest first;
+    a search for "open banking" would miss the Chinese one."""
+    term_file = fixture_site.file_for("glossary/open-banking/")
+    page = parse_html(term_file)
+    assert normalise_text(page.select_one("h1").get_text()) == "open banking 开放银行"
+    assert page.select_one("h1 .glossary-chinese")["lang"] == "zh"
+    links = page.select(".dated-list a")
+    listed = [resolve_internal(fixture_site.output, term_file, a["href"])[0] for a in links]
+    assert set(listed) == essays_defining(fixture_site, "open-banking")
+    assert sorted(a["lang"] for a in links) == ["en", "zh"]
+    dates = [li.select_one("time")["datetime"] for li in page.select(".dated-list li")]
+    assert dates == sorted(dates, reverse=True)
+    count = page.select_one(".listing-header p:not(.kicker):not(.lede)")
+    assert normalise_text(count.get_text()) == "2 essays use it, newest first."
+    back = page.select_one(".kicker a")
+    target, fragment = resolve_internal(fixture_site.output, term_file, back["href"])
+    assert (target, fragment) == (fixture_site.file_for("glossary/"), "term-open-banking")
+    canonical = page.select_one('link[rel="canonical"]')["href"]
+    assert canonical.endswith("/glossary/open-banking/")
 
 
 def test_glossary_links_are_in_the_feeds_with_absolute_urls(production_site):
