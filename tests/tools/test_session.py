@@ -10,7 +10,13 @@ from tests.support import FIXTURE_CONTENT, ROOT
 from tools.build import build
 from tools.session import SiteSession
 
-OVERRIDES = {"STATIC_PATHS": ["data"], "DEFAULT_PAGINATION": 2, "DEFAULT_ORPHANS": 0}
+OVERRIDES = {
+    "STATIC_PATHS": ["data"],
+    "DEFAULT_PAGINATION": 2,
+    "DEFAULT_ORPHANS": 0,
+    # A glossary term with a page of its own (more essays than its entry lists).
+    "GLOSSARY_ESSAYS_LISTED": 1,
+}
 SEARCH = "pagefind/"  # refreshed by the preview after the update, not by the session
 
 
