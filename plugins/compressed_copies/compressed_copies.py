@@ -4,9 +4,9 @@ Hosts that serve precompressed files (nginx ``gzip_static``/``brotli_static``,
 Caddy ``precompressed``) then send the smaller copy without compressing on
 each request.
 
-Files in the folders a step said are not for the site's readers
-(``output.not_for_readers``: e-mail editions, which authors fetch to import
-into a list tool) get no copies: no browser asks for them.
+Files a step said are not for the site's readers (``output.not_for_readers``:
+e-mail editions, which authors fetch to import into a list tool) get no
+copies: no browser asks for them.
 
 Runs on ``finalized`` at the core's ``COMPRESS`` step, after every file is
 written and asset_pipeline has fingerprinted and minified the output, so the
@@ -152,8 +152,7 @@ def write_copies(pelican):
     out = output.current()
     late = out.unfinished() if out is not None else []
     _LATE["folders"] = late
-    not_served = out.folders_not_for_readers() if out is not None else []
-    copy_files(pelican, skip=sorted({*late, *not_served}))
+    copy_files(pelican, skip=late)
 
 
 def write_late_copies(pelican):
@@ -180,6 +179,9 @@ def copy_files(pelican, under=None, skip=()):
         found = [f"{under}/{relative}" for relative in found]
     if out is not None and out.folder.resolve() != root.resolve():
         out = None  # not this build's output (a test compressing a copy)
+    if out is not None:
+        not_served = out.files_not_for_readers()
+        found = [relative for relative in found if relative not in not_served]
     # A file the last good output already had: its copies are those too.
     # Linked all at once, the .gz then the .br of those whose .gz was
     # there; a file whose copies could not both be linked (it has none) goes

@@ -21,11 +21,11 @@ alone (``unfinished``), and the step that started the work waits for it
 (``settle``) at its own place in the pipeline.  ``settle_all`` waits for
 whatever a failed build left running, so no process outlives its build.
 
-Folders not for the site's readers (``not_for_readers``): a step that writes
+Files not for the site's readers (``not_for_readers``): a step that writes
 files people other than readers fetch (e-mail editions, which authors import
-into their list tool) names their folder, and the steps that prepare files
-for readers' browsers (compressed copies) leave the folders
-``folders_not_for_readers`` lists alone.
+into their list tool) names them, and the steps that prepare files for
+readers' browsers (compressed copies) leave the files
+``files_not_for_readers`` holds alone.
 
 Text transforms (``add_transform``): a step that changes every file of a
 kind before it is written (minifying HTML, naming fingerprinted scripts)
@@ -63,7 +63,7 @@ class Output:
         self.linked = set()  # relative paths linked from the last good output
         # {folder (relative): function that waits for the work writing it}
         self._background = {}
-        self._not_for_readers = set()  # folders (relative)
+        self._not_for_readers = set()  # relative paths
         self._lock = threading.Lock()
 
     def relative(self, path):
@@ -196,16 +196,16 @@ class Output:
         with self._lock:
             return sorted(self._background)
 
-    def not_for_readers(self, folder):
-        """The files under ``folder`` (relative) are fetched by people other
-        than the site's readers: no step prepares them for browsers."""
+    def not_for_readers(self, relative):
+        """The file at ``relative`` is fetched by people other than the
+        site's readers: no step prepares it for browsers."""
         with self._lock:
-            self._not_for_readers.add(folder.strip("/"))
+            self._not_for_readers.add(relative)
 
-    def folders_not_for_readers(self):
-        """The folders (relative) ``not_for_readers`` named, sorted."""
+    def files_not_for_readers(self):
+        """The files (relative paths) ``not_for_readers`` named."""
         with self._lock:
-            return sorted(self._not_for_readers)
+            return frozenset(self._not_for_readers)
 
     def settle(self, folder):
         """Wait for the work writing ``folder``; what its ``finish`` returns

@@ -15,11 +15,12 @@ Listmonk, Mailchimp…):
 
 Translations go to ``email/<slug>/<lang>/``.  These pages are for mail, not
 for the site's readers: they carry ``noindex`` and a canonical link to the
-essay, and are not in the sitemap or the search index, and their folder
-(``email/``) gets no compressed copies (``output.not_for_readers``: they
-were half the files compressed, and precompressing serves browsers only).  A host that sends
-the site's Content-Security-Policy as a header (``_headers``) keeps their
-inline styles from applying in a browser; the files themselves are intact.
+essay, and are not in the sitemap or the search index.  They get no
+compressed copies (``output.not_for_readers``): precompressed files serve
+browsers only, and the editions were half the files compressed.  A host
+that sends the site's Content-Security-Policy as a header (``_headers``)
+keeps their inline styles from applying in a browser; the files themselves
+are intact.
 
 The subscribe form: with ``SUBSCRIBE_FORM_ACTION`` set to a list's sign-up
 address, every essay ends with an e-mail field posting there, and the
@@ -175,18 +176,6 @@ def edition_path(article, settings, is_translation):
     return pattern.format(**article.url_format)
 
 
-def edition_folders(settings):
-    """The output folders that hold only editions: each save-as pattern's
-    folders before its first field ("email" of "email/{slug}/index.html");
-    none when a pattern starts with a field (editions beside the pages)."""
-    folders = set()
-    for name in ("EMAIL_EDITION_SAVE_AS", "EMAIL_EDITION_LANG_SAVE_AS"):
-        fixed = settings[name].split("{", 1)[0]
-        if "/" in fixed:
-            folders.add(fixed.rsplit("/", 1)[0].strip("/"))
-    return sorted(folder for folder in folders if folder)
-
-
 def _stylesheet(settings):
     path = Path(settings["THEME"]) / settings["EMAIL_EDITION_STYLESHEET"]
     return path.read_text(encoding="utf-8")
@@ -215,10 +204,6 @@ def plan_editions(generator, writer=None):
     planned = _plan(generator)
     if planned is None:
         return
-    out = output.current()
-    if out is not None:
-        for folder in edition_folders(generator.settings):
-            out.not_for_readers(folder)
     if pages.few_changed():
         _DUE[str(generator.output_path)] = planned
     else:
@@ -281,8 +266,16 @@ def _write_all(template, generator, jobs):
     """Write each job's two files, through the build's output so unchanged
     files are kept."""
     base = generator.output_path
+    out = output.current()
     try:
         for index, (path, local) in enumerate(jobs):
+            # Relative to the build's output: a preview writes into the live
+            # folder, not the one the generator was made for.
+            relative = os.path.relpath(sanitised_join(base, path), base)
+            names = (relative, os.path.splitext(relative)[0] + ".txt")
+            if out is not None:
+                for name in names:
+                    out.not_for_readers(name)  # no compressed copies
             pages.claim(("email", index))
             made = _render(template, generator, local, reusable=True)
             memory.forget_rendered(local["article"])
@@ -290,11 +283,7 @@ def _write_all(template, generator, jobs):
                 if made.link():  # the last good output's two files
                     continue
                 made = made.text()
-            html, text = made.split(EDITIONS_SEPARATOR, 1)
-            # Relative to the build's output: a preview writes into the live
-            # folder, not the one the generator was made for.
-            relative = os.path.relpath(sanitised_join(base, path), base)
-            for name, data in ((relative, html), (os.path.splitext(relative)[0] + ".txt", text)):
+            for name, data in zip(names, made.split(EDITIONS_SEPARATOR, 1), strict=True):
                 output.write(name, data, base=base)
                 pages.written_file(getattr(made, "memo_key", None), name)
     finally:

@@ -188,20 +188,23 @@ def test_a_folder_still_being_written_gets_its_copies_once_finished(tmp_path, bu
     assert out.unfinished() == []
 
 
-def test_a_folder_not_for_readers_gets_no_copies_and_its_neighbours_do(tmp_path, build_output):
+def test_a_file_not_for_readers_gets_no_copies_and_its_neighbours_do(tmp_path, build_output):
+    """An e-mail edition beside its essay's page (EMAIL_EDITION_SAVE_AS
+    "essays/{slug}/email.html"): the edition has no copies, the page has."""
     site = tmp_path / "site"
-    for folder in ("email/deposits", "emails-archive"):
-        (site / folder).mkdir(parents=True)
-        (site / folder / "index.html").write_bytes(PAGE)
-    (site / "index.html").write_bytes(PAGE)
+    (site / "essays" / "deposits").mkdir(parents=True)
+    for name in ("index.html", "email.html", "email.txt"):
+        (site / "essays" / "deposits" / name).write_bytes(PAGE)
     out = build_output(site)
-    out.not_for_readers("email/")
+    out.not_for_readers("essays/deposits/email.html")
+    out.not_for_readers("essays/deposits/email.txt")
     write_copies(site, tmp_path / "memo")
-    assert not (site / "email" / "deposits" / "index.html.gz").exists()
-    assert not (site / "email" / "deposits" / "index.html.br").exists()
-    # Only the folder itself: a neighbour whose name starts the same has its copies.
-    assert (site / "emails-archive" / "index.html.br").is_file()
-    assert (site / "index.html.gz").is_file()
+    folder = site / "essays" / "deposits"
+    for name in ("email.html", "email.txt"):
+        assert not (folder / f"{name}.gz").exists()
+        assert not (folder / f"{name}.br").exists()
+    assert gzip.decompress((folder / "index.html.gz").read_bytes()) == PAGE
+    assert brotli.decompress((folder / "index.html.br").read_bytes()) == PAGE
 
 
 def test_copies_made_at_another_quality_are_not_linked_from_the_last_output(tmp_path, build_output):

@@ -2,10 +2,8 @@
 
 import re
 
-import pytest
 from bs4 import BeautifulSoup
 
-from plugins.email_edition.email_edition import edition_folders
 from tests.support import fixture_essays, parse_html
 
 
@@ -70,18 +68,3 @@ def test_editions_are_left_out_of_the_sitemap_and_the_search_index(site):
     sitemap = (site.output / "sitemap.xml").read_text(encoding="utf-8")
     assert "/email/" not in sitemap
     assert not any("data-pagefind-body" in p.read_text("utf-8") for p in editions(site))
-
-
-@pytest.mark.parametrize(
-    ("save_as", "lang_save_as", "folders"),
-    [
-        ("email/{slug}/index.html", "email/{slug}/{lang}/index.html", ["email"]),
-        ("mail/editions/{slug}.html", "mail/{lang}/{slug}.html", ["mail", "mail/editions"]),
-        ("{slug}/email.html", "{slug}/{lang}/email.html", []),  # beside the pages
-    ],
-)
-def test_only_folders_holding_nothing_but_editions_are_kept_from_compression(
-    save_as, lang_save_as, folders
-):
-    settings = {"EMAIL_EDITION_SAVE_AS": save_as, "EMAIL_EDITION_LANG_SAVE_AS": lang_save_as}
-    assert edition_folders(settings) == folders
